@@ -1,0 +1,96 @@
+package io.vigil.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One packaged Vigil service ({@code target/quarkus-app/quarkus-run.jar}) running as its own process,
+ * configured only through the environment, its output kept in {@code target/service-logs}.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final String baseUrl;
+    private final Path log;
+
+    private ServiceProcess(String name, Process process, String baseUrl, Path log) {
+        this.name = name;
+        this.process = process;
+        this.baseUrl = baseUrl;
+        this.log = log;
+    }
+
+    /** Starts {@code module}'s packaged jar with {@code env} on {@code port} and waits until it is ready. */
+    static ServiceProcess start(String module, int port, Map<String, String> env) {
+        Path root = Path.of(System.getProperty("vigil.root", "..")).toAbsolutePath().normalize();
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them before e2e)");
+        }
+        Path logs = Path.of(System.getProperty("vigil.logs", "target/service-logs"));
+        try {
+            Files.createDirectories(logs);
+            Path log = logs.resolve(module + ".log");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-jar", jar.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            ServiceProcess service = new ServiceProcess(module, builder.start(), "http://127.0.0.1:" + port, log);
+            service.awaitReady();
+            return service;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady() {
+        await(name + " ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .failFast(name + " exited early; see " + log, () -> !process.isAlive())
+                .until(() -> status("/q/health/ready") == 200);
+    }
+
+    private int status(String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(2)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
