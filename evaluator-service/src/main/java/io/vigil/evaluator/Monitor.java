@@ -120,6 +120,18 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** Received-at of the newest applied finish (success or fail): a start or finish older than it is closed. */
+    @Column(name = "last_finish_at")
+    public Instant lastFinishAt;
+
+    /** When the monitor was last paused or resumed: a ping received before it changes no state. */
+    @Column(name = "lifecycle_at")
+    public Instant lifecycleAt;
+
+    /** The {@code at} of the newest flip; later flips never go before it. */
+    @Column(name = "last_flip_at")
+    public Instant lastFlipAt;
+
     public static Monitor findBySlug(String slug) {
         return find("slug", slug).firstResult();
     }

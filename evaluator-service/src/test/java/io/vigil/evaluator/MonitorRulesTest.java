@@ -1,0 +1,500 @@
+package io.vigil.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.contracts.PingReceived;
+import io.vigil.contracts.PingType;
+import io.vigil.contracts.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Every cell of API.md section 2's state table, with times given explicitly (no clock). */
+class MonitorRulesTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Duration EVERY = Duration.ofMinutes(5);
+    private static final Duration GRACE = Duration.ofMinutes(2);
+
+    private final List<Transition> flips = new ArrayList<>();
+
+    private static Instant at(long seconds) {
+        return T0.plusSeconds(seconds);
+    }
+
+    private static Monitor monitor() {
+        Monitor m = new Monitor();
+        m.id = UUID.randomUUID();
+        m.slug = "job";
+        Schedule.interval(EVERY).applyTo(m);
+        m.graceMs = GRACE.toMillis();
+        return m;
+    }
+
+    private static PingReceived ping(PingType type, Instant at) {
+        return ping(type, null, null, at);
+    }
+
+    private static PingReceived ping(PingType type, Integer exit, UUID rid, Instant at) {
+        return new PingReceived(1, UUID.randomUUID(), UUID.randomUUID(), type, exit, rid, at, "GET", "http", "127.0.0.1",
+                "curl", null, null, 0);
+    }
+
+    /** Applies a ping with the watermark just past the ping (the normal case). */
+    private MonitorRules.Applied apply(Monitor m, PingReceived p) {
+        MonitorRules.Applied applied = MonitorRules.applyPing(m, p, p.receivedAt().plusMillis(200));
+        flips.addAll(applied.transitions());
+        return applied;
+    }
+
+    private void advance(Monitor m, Instant until) {
+        flips.addAll(MonitorRules.advance(m, until));
+    }
+
+    private Monitor inState(Status status) {
+        Monitor m = monitor();
+        switch (status) {
+            case NEW -> { }
+            case UP -> apply(m, ping(PingType.SUCCESS, at(0)));
+            case LATE -> {
+                apply(m, ping(PingType.SUCCESS, at(0)));
+                advance(m, at(301));
+            }
+            case DOWN -> apply(m, ping(PingType.FAIL, at(0)));
+            case PAUSED -> {
+                apply(m, ping(PingType.SUCCESS, at(0)));
+                flips.addAll(MonitorRules.pause(m, at(1)));
+            }
+        }
+        assertThat(m.status).isEqualTo(status);
+        flips.clear();
+        return m;
+    }
+
+    private void assertFlip(Status from, Status to, String reason, Instant at) {
+        assertThat(flips).hasSize(1);
+        Transition f = flips.get(0);
+        assertThat(f.from()).isEqualTo(from);
+        assertThat(f.to()).isEqualTo(to);
+        assertThat(f.reason()).isEqualTo(reason);
+        assertThat(f.at()).isEqualTo(at);
+    }
+
+    // success row
+
+    @Test
+    void successTakesNewUpWithOk() {
+        Monitor m = inState(Status.NEW);
+        apply(m, ping(PingType.SUCCESS, at(10)));
+        assertFlip(Status.NEW, Status.UP, "ok", at(10));
+        assertThat(m.dueAt).isEqualTo(at(10).plus(EVERY));
+        assertThat(m.nextAlertAt).isEqualTo(m.dueAt);
+    }
+
+    @Test
+    void successKeepsUpUpWithoutAFlipAndMovesTheDueTime() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.SUCCESS, at(100)));
+        assertThat(flips).isEmpty();
+        assertThat(m.dueAt).isEqualTo(at(400));
+    }
+
+    @Test
+    void successEndsLateWithOk() {
+        Monitor m = inState(Status.LATE);
+        apply(m, ping(PingType.SUCCESS, at(350)));
+        assertFlip(Status.LATE, Status.UP, "ok", at(350));
+    }
+
+    @Test
+    void successEndsDownWithRecoveredAndItsDowntime() {
+        Monitor m = inState(Status.DOWN);
+        apply(m, ping(PingType.SUCCESS, at(60)));
+        assertFlip(Status.DOWN, Status.UP, "recovered", at(60));
+        assertThat(flips.get(0).downtime()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void successEndsPausedWithResumed() {
+        Monitor m = inState(Status.PAUSED);
+        apply(m, ping(PingType.SUCCESS, at(60)));
+        assertFlip(Status.PAUSED, Status.UP, "resumed", at(60));
+        assertThat(m.nextAlertAt).isEqualTo(at(60).plus(EVERY));
+    }
+
+    // fail row
+
+    @Test
+    void failTakesEveryLiveStatusDown() {
+        for (Status s : new Status[] {Status.NEW, Status.UP, Status.LATE, Status.PAUSED}) {
+            Monitor m = inState(s);
+            Instant t = s == Status.UP ? at(200) : at(310);
+            apply(m, ping(PingType.FAIL, t));
+            assertFlip(s, Status.DOWN, "fail", t);
+            assertThat(flips.get(0).reasonText()).isEqualTo("failure signal");
+            assertThat(m.nextAlertAt).isNull();
+            flips.clear();
+        }
+    }
+
+    @Test
+    void failOnDownIsNoFlip() {
+        Monitor m = inState(Status.DOWN);
+        apply(m, ping(PingType.FAIL, at(60)));
+        assertThat(flips).isEmpty();
+    }
+
+    @Test
+    void nonZeroExitStatusIsAFailNamingTheStatus() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.FAIL, 3, null, at(60)));
+        assertFlip(Status.UP, Status.DOWN, "exit-status 3", at(60));
+        assertThat(flips.get(0).reasonText()).isEqualTo("exit status 3");
+    }
+
+    @Test
+    void exitStatusZeroIsASuccess() {
+        Monitor m = inState(Status.DOWN);
+        apply(m, ping(PingType.SUCCESS, 0, null, at(60)));
+        assertFlip(Status.DOWN, Status.UP, "recovered", at(60));
+    }
+
+    // start row
+
+    @Test
+    void startSetsRunningWithoutChangingStatus() {
+        for (Status s : Status.values()) {
+            Monitor m = inState(s);
+            apply(m, ping(PingType.START, at(30)));
+            assertThat(flips).isEmpty();
+            assertThat(m.running).isTrue();
+            assertThat(m.status).isEqualTo(s);
+        }
+    }
+
+    // log row
+
+    @Test
+    void logChangesNothingButIsCounted() {
+        for (Status s : Status.values()) {
+            Monitor m = inState(s);
+            Instant due = m.dueAt;
+            long count = m.pingCount;
+            apply(m, ping(PingType.LOG, at(30)));
+            assertThat(flips).isEmpty();
+            assertThat(m.status).isEqualTo(s);
+            assertThat(m.running).isFalse();
+            assertThat(m.dueAt).isEqualTo(due);
+            assertThat(m.pingCount).isEqualTo(count + 1);
+        }
+    }
+
+    // due time passes
+
+    @Test
+    void dueTimePassingMakesUpLateAtTheDueTime() {
+        Monitor m = inState(Status.UP);
+        advance(m, at(300));
+        assertThat(flips).isEmpty();
+        advance(m, at(300).plusMillis(1));
+        assertFlip(Status.UP, Status.LATE, "missed", at(300));
+        assertThat(flips.get(0).reasonText()).isEqualTo("missed check-in: due 10:05:00Z");
+        assertThat(m.nextAlertAt).isEqualTo(at(420));
+    }
+
+    @Test
+    void dueTimeChangesNothingForNewDownAndPaused() {
+        for (Status s : new Status[] {Status.NEW, Status.DOWN, Status.PAUSED}) {
+            Monitor m = inState(s);
+            advance(m, at(100_000));
+            assertThat(flips).isEmpty();
+            assertThat(m.status).isEqualTo(s);
+            assertThat(m.nextAlertAt).isNull();
+        }
+    }
+
+    // grace passes
+
+    @Test
+    void gracePassingMakesLateDownAtDuePlusGrace() {
+        Monitor m = inState(Status.LATE);
+        advance(m, at(420).plusMillis(1));
+        assertFlip(Status.LATE, Status.DOWN, "missed", at(420));
+        assertThat(flips.get(0).reasonText()).isEqualTo("missed check-in: due 10:05:00Z, grace 2m");
+        assertThat(m.nextAlertAt).isNull();
+    }
+
+    @Test
+    void aLongSilenceFromUpRecordsLateThenDownAtTheirOwnTimes() {
+        Monitor m = inState(Status.UP);
+        advance(m, at(3600));
+        assertThat(flips).extracting(Transition::to).containsExactly(Status.LATE, Status.DOWN);
+        assertThat(flips).extracting(Transition::at).containsExactly(at(300), at(420));
+        assertThat(flips).extracting(Transition::sequence).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void graceZeroGoesStraightFromUpToDownAtTheDueTime() {
+        Monitor m = monitor();
+        m.graceMs = 0;
+        apply(m, ping(PingType.SUCCESS, at(0)));
+        flips.clear();
+        advance(m, at(301));
+        assertFlip(Status.UP, Status.DOWN, "missed", at(300));
+    }
+
+    @Test
+    void newNeverGoesLateOrDownByItself() {
+        Monitor m = monitor();
+        advance(m, at(1_000_000));
+        assertThat(flips).isEmpty();
+        assertThat(m.status).isEqualTo(Status.NEW);
+    }
+
+    // running
+
+    @Test
+    void aRunSuspendsTheDueTimeAndIsBoundedByMaxRuntime() {
+        Monitor m = inState(Status.UP);
+        m.maxRuntimeMs = Duration.ofHours(2).toMillis();
+        apply(m, ping(PingType.START, at(200)));
+        assertThat(m.nextAlertAt).isEqualTo(at(200).plus(Duration.ofHours(2)));
+        advance(m, at(3600));
+        assertThat(flips).isEmpty();
+        advance(m, at(200 + 7200 + 1));
+        assertFlip(Status.UP, Status.DOWN, "run-too-long", at(200 + 7200));
+        assertThat(flips.get(0).reasonText()).isEqualTo("run exceeded max runtime 2h");
+    }
+
+    @Test
+    void withoutMaxRuntimeGraceBoundsTheRun() {
+        Monitor m = inState(Status.NEW);
+        apply(m, ping(PingType.START, at(10)));
+        advance(m, at(10 + 120 + 1));
+        assertFlip(Status.NEW, Status.DOWN, "run-too-long", at(130));
+    }
+
+    @Test
+    void runTooLongFromLate() {
+        Monitor m = inState(Status.LATE);
+        apply(m, ping(PingType.START, at(310)));
+        advance(m, at(310 + 120 + 1));
+        assertFlip(Status.LATE, Status.DOWN, "run-too-long", at(430));
+    }
+
+    @Test
+    void runTooLongChangesNothingForDownAndPaused() {
+        for (Status s : new Status[] {Status.DOWN, Status.PAUSED}) {
+            Monitor m = inState(s);
+            apply(m, ping(PingType.START, at(10)));
+            advance(m, at(100_000));
+            assertThat(flips).isEmpty();
+            assertThat(m.status).isEqualTo(s);
+        }
+    }
+
+    @Test
+    void aFinishEndsTheRunAndRecordsItsDuration() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.START, at(100)));
+        MonitorRules.Applied done = apply(m, ping(PingType.SUCCESS, at(160)));
+        assertThat(done.runDuration()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(m.running).isFalse();
+        assertThat(m.lastDurationMs).isEqualTo(60_000);
+        assertThat(m.nextAlertAt).isEqualTo(at(160).plus(EVERY));
+    }
+
+    @Test
+    void onlyTheFinishWithTheStartsRidEndsTheRun() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.START, null, a, at(100)));
+        MonitorRules.Applied other = apply(m, ping(PingType.SUCCESS, null, b, at(110)));
+        assertThat(other.runDuration()).isNull();
+        assertThat(m.running).isTrue();
+        MonitorRules.Applied own = apply(m, ping(PingType.SUCCESS, null, a, at(130)));
+        assertThat(own.runDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(m.running).isFalse();
+    }
+
+    @Test
+    void aFinishWithoutRidEndsAnyRun() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.START, null, UUID.randomUUID(), at(100)));
+        MonitorRules.Applied done = apply(m, ping(PingType.FAIL, at(140)));
+        assertThat(done.runDuration()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(m.running).isFalse();
+        assertFlip(Status.UP, Status.DOWN, "fail", at(140));
+    }
+
+    @Test
+    void aFinishAfterRunTooLongRecovers() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.START, at(100)));
+        advance(m, at(100 + 121));
+        flips.clear();
+        apply(m, ping(PingType.SUCCESS, at(300)));
+        assertFlip(Status.DOWN, Status.UP, "recovered", at(300));
+        assertThat(m.running).isFalse();
+    }
+
+    // pause and resume
+
+    @Test
+    void pauseMakesEveryOtherStatusPausedAtTheRequestTime() {
+        for (Status s : new Status[] {Status.NEW, Status.UP, Status.LATE, Status.DOWN}) {
+            Monitor m = inState(s);
+            flips.addAll(MonitorRules.pause(m, at(500)));
+            assertFlip(s, Status.PAUSED, "paused", at(500));
+            assertThat(m.nextAlertAt).isNull();
+            flips.clear();
+        }
+    }
+
+    @Test
+    void pausingAPausedMonitorChangesNothing() {
+        Monitor m = inState(Status.PAUSED);
+        assertThat(MonitorRules.pause(m, at(500))).isEmpty();
+    }
+
+    @Test
+    void resumeIsRefusedUnlessPaused() {
+        for (Status s : new Status[] {Status.NEW, Status.UP, Status.LATE, Status.DOWN}) {
+            Monitor m = inState(s);
+            assertThatThrownBy(() -> MonitorRules.resume(m, at(500))).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void resumeMakesAPingedMonitorUpDueOnePeriodLater() {
+        Monitor m = inState(Status.PAUSED);
+        flips.addAll(MonitorRules.resume(m, at(1000)));
+        assertFlip(Status.PAUSED, Status.UP, "resumed", at(1000));
+        assertThat(m.dueAt).isEqualTo(at(1000).plus(EVERY));
+        assertThat(m.nextAlertAt).isEqualTo(m.dueAt);
+    }
+
+    @Test
+    void resumeMakesANeverPingedMonitorNew() {
+        Monitor m = monitor();
+        MonitorRules.pause(m, at(1));
+        flips.addAll(MonitorRules.resume(m, at(2)));
+        assertFlip(Status.PAUSED, Status.NEW, "resumed", at(2));
+        assertThat(m.nextAlertAt).isNull();
+    }
+
+    @Test
+    void aPingReceivedBeforeAPauseDoesNotResume() {
+        Monitor m = inState(Status.PAUSED); // paused at 1 s
+        MonitorRules.Applied late = apply(m, ping(PingType.SUCCESS, at(0).plusMillis(500)));
+        assertThat(late.ignored()).isTrue();
+        assertThat(flips).isEmpty();
+        assertThat(m.status).isEqualTo(Status.PAUSED);
+    }
+
+    @Test
+    void startWhilePausedStaysPausedAndRaisesNoRunTooLong() {
+        Monitor m = inState(Status.PAUSED);
+        apply(m, ping(PingType.START, at(10)));
+        advance(m, at(100_000));
+        assertThat(m.status).isEqualTo(Status.PAUSED);
+        assertThat(flips).isEmpty();
+    }
+
+    // ordering
+
+    @Test
+    void aStartOlderThanTheLastFinishIsClosed() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.SUCCESS, at(100)));
+        MonitorRules.Applied start = apply(m, ping(PingType.START, at(90)));
+        assertThat(start.ignored()).isTrue();
+        assertThat(m.running).isFalse();
+        assertThat(m.nextAlertAt).isEqualTo(at(400));
+    }
+
+    @Test
+    void aSuccessOlderThanANewerFailDoesNotRecover() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.FAIL, at(100)));
+        flips.clear();
+        apply(m, ping(PingType.SUCCESS, at(99)));
+        assertThat(flips).isEmpty();
+        assertThat(m.status).isEqualTo(Status.DOWN);
+    }
+
+    @Test
+    void aFailOlderThanANewerSuccessDoesNotGoDown() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.SUCCESS, at(100)));
+        apply(m, ping(PingType.FAIL, at(99)));
+        assertThat(flips).isEmpty();
+        assertThat(m.status).isEqualTo(Status.UP);
+        assertThat(m.dueAt).isEqualTo(at(400));
+    }
+
+    @Test
+    void aFinishOlderThanTheRunsStartDoesNotEndTheRun() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.START, at(100)));
+        MonitorRules.Applied older = apply(m, ping(PingType.SUCCESS, at(90)));
+        assertThat(older.runDuration()).isNull();
+        assertThat(m.running).isTrue();
+    }
+
+    @Test
+    void outOfOrderPingsEndWhereReceivedAtOrderEnds() {
+        // received: start 100, success 160, start 200, fail 230 — delivered shuffled
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.START, at(200)));
+        apply(m, ping(PingType.FAIL, at(230)));
+        apply(m, ping(PingType.SUCCESS, at(160)));
+        apply(m, ping(PingType.START, at(100)));
+        assertThat(m.status).isEqualTo(Status.DOWN);
+        assertThat(m.running).isFalse();
+        assertThat(m.lastFinishAt).isEqualTo(at(230));
+        assertThat(flips).extracting(Transition::to).containsExactly(Status.DOWN);
+    }
+
+    @Test
+    void aPingAppliedAfterDueAndGraceRecordsTheMissedFlipsFirst() {
+        Monitor m = inState(Status.UP);
+        apply(m, ping(PingType.SUCCESS, at(1000)));
+        assertThat(flips).extracting(Transition::to).containsExactly(Status.LATE, Status.DOWN, Status.UP);
+        assertThat(flips).extracting(Transition::at).containsExactly(at(300), at(420), at(1000));
+        assertThat(flips).extracting(Transition::reason).containsExactly("missed", "missed", "recovered");
+        assertThat(flips.get(2).downtime()).isEqualTo(Duration.ofSeconds(580));
+    }
+
+    @Test
+    void deadlinesAfterTheWatermarkAreNotDeclaredByAPing() {
+        Monitor m = inState(Status.UP);
+        // the watermark is still before the due time: an earlier ping may be in flight
+        MonitorRules.Applied applied = MonitorRules.applyPing(m, ping(PingType.SUCCESS, at(1000)), at(250));
+        assertThat(applied.transitions()).isEmpty();
+        assertThat(m.status).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void aFlipNeverGoesBeforeThePreviousOne() {
+        Monitor m = inState(Status.UP);
+        advance(m, at(500)); // LATE at 300, DOWN at 420
+        flips.clear();
+        MonitorRules.applyPing(m, ping(PingType.SUCCESS, at(410)), at(500)).transitions().forEach(flips::add);
+        assertFlip(Status.DOWN, Status.UP, "recovered", at(420));
+    }
+
+    @Test
+    void reconfiguringMovesTheDueTime() {
+        Monitor m = inState(Status.UP);
+        Schedule.interval(Duration.ofMinutes(1)).applyTo(m);
+        MonitorRules.reconfigure(m);
+        assertThat(m.dueAt).isEqualTo(at(60));
+        assertThat(m.nextAlertAt).isEqualTo(at(60));
+    }
+}
