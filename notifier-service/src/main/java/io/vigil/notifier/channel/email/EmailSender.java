@@ -1,0 +1,81 @@
+package io.vigil.notifier.channel.email;
+
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.vigil.contracts.ChannelType;
+import io.vigil.notifier.Channel;
+import io.vigil.notifier.Notification;
+import io.vigil.notifier.SendResult;
+import io.vigil.notifier.channel.ChannelSender;
+import io.vigil.notifier.config.NotifierConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Email through the Quarkus mailer: subject {@code DOWN | <name>} / {@code UP | <name>}, a plain-text
+ * and an HTML part from the Qute templates {@code mail/alert.txt} and {@code mail/alert.html} (the HTML
+ * one escapes everything it inserts). Called from the dispatcher's worker threads, never from a
+ * consumer's context, and bounded by the send timeout.
+ */
+@ApplicationScoped
+public class EmailSender implements ChannelSender {
+
+    private final ReactiveMailer mailer;
+    private final Template text;
+    private final Template html;
+    private final NotifierConfig config;
+
+    public EmailSender(ReactiveMailer mailer, @Location("mail/alert.txt") Template text,
+                       @Location("mail/alert.html") Template html, NotifierConfig config) {
+        this.mailer = mailer;
+        this.text = text;
+        this.html = html;
+        this.config = config;
+    }
+
+    @Override
+    public ChannelType type() {
+        return ChannelType.EMAIL;
+    }
+
+    @Override
+    public SendResult send(Channel channel, Notification notification, Duration timeout) {
+        List<String> to = channel.recipients();
+        if (to.isEmpty()) {
+            return SendResult.failed("the channel has no recipients (config.to)");
+        }
+        Map<String, Object> data = model(notification);
+        Mail mail = new Mail()
+                .setFrom(config.mailFrom())
+                .setTo(to)
+                .setSubject(notification.title())
+                .setText(text.instance().data(data).render())
+                .setHtml(html.instance().data(data).render());
+        mail.addHeader("X-Vigil-Event-Id", notification.eventId().toString());
+        try {
+            mailer.send(mail).await().atMost(timeout);
+            return SendResult.delivered(null);
+        } catch (io.smallrye.mutiny.TimeoutException e) {
+            return SendResult.retry("the SMTP server did not answer within " + timeout.toMillis() + " ms");
+        } catch (RuntimeException e) {
+            return SendResult.retry("SMTP error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static Map<String, Object> model(Notification n) {
+        Map<String, Object> data = new java.util.HashMap<>();
+        data.put("title", n.title());
+        data.put("summary", n.summary());
+        data.put("facts", n.facts().stream().map(fact -> Map.of("label", fact[0], "value", fact[1])).toList());
+        data.put("entries", n.entries().stream().map(Notification.Entry::line).toList());
+        data.put("link", n.link());
+        data.put("body", n.lastPingBody() == null || n.lastPingBody().isEmpty() ? null : n.lastPingBody());
+        data.put("eventId", n.eventId().toString());
+        data.put("colour", n.colour());
+        return data;
+    }
+}

@@ -1,0 +1,108 @@
+package io.vigil.notifier.channel.slack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.contracts.ChannelType;
+import io.vigil.notifier.Channel;
+import io.vigil.notifier.DeliveryKind;
+import io.vigil.notifier.Notification;
+import io.vigil.notifier.SendResult;
+import io.vigil.notifier.channel.ChannelSender;
+import io.vigil.notifier.channel.HttpTransport;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Slack incoming webhooks: a top-level {@code text} (what notifications show) and one attachment
+ * coloured by status holding the blocks: a header, the facts as fields, a link and the last ping body
+ * in a code block. Text is escaped for Slack's mrkdwn ({@code & < >}).
+ */
+@ApplicationScoped
+public class SlackSender implements ChannelSender {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpTransport http;
+
+    public SlackSender(HttpTransport http) {
+        this.http = http;
+    }
+
+    @Override
+    public ChannelType type() {
+        return ChannelType.SLACK;
+    }
+
+    @Override
+    public SendResult send(Channel channel, Notification notification, Duration timeout) {
+        String url = channel.text("webhookUrl");
+        if (url == null || url.isBlank()) {
+            return SendResult.failed("the channel has no webhookUrl");
+        }
+        return http.send(url, "POST", Map.of(), HttpTransport.utf8(message(notification)), timeout);
+    }
+
+    /** The Slack payload for a notification. */
+    public static String message(Notification n) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("text", escape(n.summary()));
+        ObjectNode attachment = root.putArray("attachments").addObject();
+        attachment.put("color", n.colour());
+        ArrayNode blocks = attachment.putArray("blocks");
+        ObjectNode header = blocks.addObject().put("type", "header");
+        header.putObject("text").put("type", "plain_text").put("text", cut(n.title(), 150)).put("emoji", true);
+        if (n.kind() == DeliveryKind.DIGEST) {
+            StringBuilder lines = new StringBuilder();
+            for (Notification.Entry entry : n.entries()) {
+                String line = "• " + (entry.link() == null ? "*" + escape(entry.monitorName()) + "*"
+                        : "<" + linkTarget(entry.link()) + "|" + escape(entry.monitorName()) + ">")
+                        + " is *" + entry.status() + "*" + (entry.reasonText() == null ? "" : ": " + escape(entry.reasonText()))
+                        + " (" + Notification.readable(entry.occurredAt()) + ")\n";
+                if (lines.length() + line.length() > 2900) {
+                    addSection(blocks, lines.toString());
+                    lines.setLength(0);
+                }
+                lines.append(line);
+            }
+            if (!lines.isEmpty()) {
+                addSection(blocks, lines.toString());
+            }
+            return root.toString();
+        }
+        ObjectNode section = blocks.addObject().put("type", "section");
+        ArrayNode fields = section.putArray("fields");
+        for (String[] fact : n.facts()) {
+            fields.addObject().put("type", "mrkdwn").put("text", "*" + fact[0] + "*\n" + cut(escape(fact[1]), 1900));
+        }
+        if (n.link() != null) {
+            addSection(blocks, "<" + linkTarget(n.link()) + "|Open " + escape(n.monitor().name()) + " in Vigil>");
+        }
+        if (n.lastPingBody() != null && !n.lastPingBody().isEmpty()) {
+            addSection(blocks, "*Last ping body*\n```" + escape(n.lastPingBody()).replace("```", "`\u200b``") + "```");
+        }
+        return root.toString();
+    }
+
+    private static void addSection(ArrayNode blocks, String mrkdwn) {
+        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", mrkdwn);
+    }
+
+    /** Escapes Slack's control characters in mrkdwn text. */
+    public static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** A URL inside {@code <url|label>}: the delimiters must not appear in it. */
+    private static String linkTarget(String url) {
+        return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C");
+    }
+
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

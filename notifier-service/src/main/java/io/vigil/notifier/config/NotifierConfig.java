@@ -1,0 +1,106 @@
+package io.vigil.notifier.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The notifier's settings ({@code vigil.notifier.*}); every one can be set through the environment. */
+@ConfigMapping(prefix = "vigil.notifier")
+public interface NotifierConfig {
+
+    /** Allow Slack/Teams/webhook targets on loopback, private, link-local or metadata addresses. */
+    @WithDefault("false")
+    boolean allowPrivateTargets();
+
+    /** The sender address of alert emails. */
+    @WithDefault("vigil@localhost")
+    String mailFrom();
+
+    /** Partitions of the keyed topics when the notifier creates them. */
+    @WithDefault("8")
+    int kafkaPartitions();
+
+    /** Replication factor of the topics when the notifier creates them. */
+    @WithDefault("1")
+    short kafkaReplication();
+
+    Dispatch dispatch();
+
+    Retry retry();
+
+    Storm storm();
+
+    Rate rate();
+
+    /** How the dispatcher claims and sends due deliveries. */
+    interface Dispatch {
+
+        /** How often the dispatcher looks for due deliveries when nothing woke it. */
+        @WithDefault("PT0.2S")
+        Duration pollInterval();
+
+        /** Sends in flight at once per notifier instance. */
+        @WithDefault("8")
+        int concurrency();
+
+        /** How long one send may take (connect + answer, or SMTP) before it counts as a timeout. */
+        @WithDefault("PT10S")
+        Duration sendTimeout();
+
+        /** How long a claimed delivery stays reserved beyond the send timeout; after that another instance may retry it. */
+        @WithDefault("PT30S")
+        Duration leaseMargin();
+    }
+
+    /** Retries of failed deliveries: exponential backoff with jitter, or the target's Retry-After. */
+    interface Retry {
+
+        /** The first retry's delay; each further retry doubles it. */
+        @WithDefault("PT10S")
+        Duration initialBackoff();
+
+        /** The longest delay between two attempts. */
+        @WithDefault("PT1H")
+        Duration maxBackoff();
+
+        /** After this long since the first attempt a delivery is FAILED. */
+        @WithDefault("PT24H")
+        Duration giveUpAfter();
+    }
+
+    /** Alert storms on Slack, Teams and email channels. */
+    interface Storm {
+
+        /** Alerts per channel and window that go out one by one; the rest of the window goes as one digest. */
+        @WithDefault("5")
+        int threshold();
+
+        /** The storm window, starting at a channel's first alert. */
+        @WithDefault("PT10S")
+        Duration window();
+    }
+
+    /** The least time between two messages to one target, shared by every notifier instance. */
+    interface Rate {
+
+        /** Per Slack incoming webhook (Slack allows one message per second). */
+        @WithDefault("PT1S")
+        Duration slack();
+
+        /** Per Teams Workflows webhook. */
+        @WithDefault("PT1S")
+        Duration teams();
+
+        /** Per email channel. */
+        @WithDefault("PT0S")
+        Duration email();
+
+        /** Per webhook URL. */
+        @WithDefault("PT0.05S")
+        Duration webhook();
+
+        /** Added to every interval so that network jitter never makes two messages arrive closer than the limit. */
+        @WithDefault("PT0.025S")
+        Duration guard();
+    }
+}

@@ -1,0 +1,47 @@
+package io.vigil.notifier.messaging;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vigil.contracts.TopicLayout;
+import io.vigil.notifier.config.NotifierConfig;
+import io.vigil.notifier.scheduling.Dispatcher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.admin.Admin;
+
+/** Brings the notifier up in order: topics, the channel view, the flip consumer, the dispatcher; and down in reverse. */
+@ApplicationScoped
+public class NotifierStartup {
+
+    private final KafkaSettings settings;
+    private final NotifierConfig config;
+    private final ChannelView channelView;
+    private final FlipConsumer flipConsumer;
+    private final Dispatcher dispatcher;
+
+    public NotifierStartup(KafkaSettings settings, NotifierConfig config, ChannelView channelView, FlipConsumer flipConsumer,
+                           Dispatcher dispatcher) {
+        this.settings = settings;
+        this.config = config;
+        this.channelView = channelView;
+        this.flipConsumer = flipConsumer;
+        this.dispatcher = dispatcher;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        try (Admin admin = Admin.create(settings.admin())) {
+            TopicLayout.ensure(admin, config.kafkaPartitions(), config.kafkaReplication());
+        }
+        channelView.start();
+        flipConsumer.start();
+        dispatcher.start();
+        Log.infof("notifier started (private targets %s)", config.allowPrivateTargets() ? "allowed" : "refused");
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        flipConsumer.stop();
+        channelView.stop();
+        dispatcher.stop();
+    }
+}

@@ -1,0 +1,201 @@
+package io.vigil.notifier.scheduling;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.vigil.contracts.ChannelType;
+import io.vigil.contracts.DeliveryAttempted;
+import io.vigil.notifier.Channel;
+import io.vigil.notifier.Notification;
+import io.vigil.notifier.SendResult;
+import io.vigil.notifier.TargetCheck;
+import io.vigil.notifier.channel.ChannelSender;
+import io.vigil.notifier.config.NotifierConfig;
+import io.vigil.notifier.messaging.DeliveryPublisher;
+import io.vigil.notifier.service.DeliveryStore;
+import io.vigil.notifier.service.DeliveryStore.Claimed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one choke point of delivery: claims due deliveries, re-checks the target against the
+ * target policy at send time ({@link TargetCheck}), sends through the channel's sender on a worker thread (never a
+ * consumer's or the event loop's context: the mailer blocks), records every attempt with its retry
+ * decision and publishes it on {@code vigil.deliveries.v1}. Several instances share the work through
+ * the database's claims and rate limits.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    /** The outcome of a test send, for the internal API. */
+    public record TestOutcome(SendResult result, long durationMs) {
+    }
+
+    private final DeliveryStore store;
+    private final DeliveryPublisher publisher;
+    private final NotifierConfig config;
+    private final InstantSource clock;
+    private final MeterRegistry metrics;
+    private final TargetCheck targetCheck;
+    private final Map<ChannelType, ChannelSender> senders = new EnumMap<>(ChannelType.class);
+    private final Semaphore signal = new Semaphore(0);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile ExecutorService workers;
+    private volatile Thread loop;
+    private volatile boolean running;
+
+    public Dispatcher(DeliveryStore store, DeliveryPublisher publisher, NotifierConfig config, InstantSource clock,
+                      MeterRegistry metrics, Instance<ChannelSender> senders) {
+        this.store = store;
+        this.publisher = publisher;
+        this.config = config;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.targetCheck = new TargetCheck(config.allowPrivateTargets());
+        senders.forEach(sender -> this.senders.put(sender.type(), sender));
+    }
+
+    /** Starts claiming and sending. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        int concurrency = Math.max(1, config.dispatch().concurrency());
+        AtomicInteger counter = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(concurrency, runnable -> {
+            Thread thread = new Thread(runnable, "vigil-sender-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        loop = new Thread(this::run, "vigil-dispatcher");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    /** Stops claiming; sends in flight get the send timeout to finish and be recorded. */
+    public synchronized void stop() {
+        running = false;
+        wake();
+        if (loop != null) {
+            try {
+                loop.join(5000);
+                workers.shutdown();
+                workers.awaitTermination(config.dispatch().sendTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Looks for due deliveries now rather than at the next poll. */
+    public void wake() {
+        if (signal.availablePermits() == 0) {
+            signal.release();
+        }
+    }
+
+    /** Sends a test message to a channel now, through the same bookkeeping as every delivery. */
+    public TestOutcome sendTest(Channel channel) {
+        Claimed claimed = store.createTest(channel, clock.instant());
+        return attempt(claimed);
+    }
+
+    private void run() {
+        int concurrency = Math.max(1, config.dispatch().concurrency());
+        long pollMillis = Math.max(10, config.dispatch().pollInterval().toMillis());
+        while (running) {
+            try {
+                int free = concurrency - inFlight.get();
+                int claimedCount = 0;
+                if (free > 0) {
+                    List<Claimed> claimed = store.claim(clock.instant(), free);
+                    claimedCount = claimed.size();
+                    for (Claimed delivery : claimed) {
+                        inFlight.incrementAndGet();
+                        workers.execute(() -> {
+                            try {
+                                attempt(delivery);
+                            } finally {
+                                inFlight.decrementAndGet();
+                                wake();
+                            }
+                        });
+                    }
+                }
+                if (claimedCount == 0 || claimedCount < free) {
+                    signal.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
+                    signal.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                Log.warnf("dispatcher could not claim deliveries: %s", e.getMessage());
+                try {
+                    Thread.sleep(pollMillis * 5);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private TestOutcome attempt(Claimed claimed) {
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        SendResult result;
+        try {
+            Notification notification = claimed.channel() == null || claimed.channel().deleted() ? null
+                    : store.notification(claimed, started);
+            if (notification == null && claimed.channel() != null && !claimed.channel().deleted()) {
+                store.cancel(claimed);
+                return new TestOutcome(SendResult.failed("nothing to send"), 0);
+            }
+            result = send(claimed, notification);
+        } catch (RuntimeException e) {
+            Log.warnf("delivery %s: send failed unexpectedly (%s)", claimed.id(), e.getClass().getSimpleName());
+            result = SendResult.retry("internal error: " + e.getClass().getSimpleName());
+        }
+        long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        try {
+            List<DeliveryAttempted> events = store.recordAttempt(claimed, result, started, durationMs, clock.instant());
+            publisher.publish(events);
+        } catch (RuntimeException e) {
+            Log.errorf("delivery %s: could not record the attempt (%s); it will be retried when its claim expires",
+                    claimed.id(), e.getMessage());
+        }
+        metrics.counter("vigil.notifier.deliveries", "channel_type", claimed.channelType(),
+                "outcome", result.outcome().code()).increment();
+        Log.infof("delivery %s (%s, %s channel %s): %s%s", claimed.id(), claimed.kind().code(), claimed.channelType(),
+                claimed.channelId(), result.outcome().code(), result.httpStatus() == null ? "" : " HTTP " + result.httpStatus());
+        return new TestOutcome(result, durationMs);
+    }
+
+    private SendResult send(Claimed claimed, Notification notification) {
+        Channel channel = claimed.channel();
+        if (channel == null || channel.deleted()) {
+            return SendResult.failed("the channel was deleted");
+        }
+        Optional<String> refusal = targetCheck.refusal(channel);
+        if (refusal.isPresent()) {
+            return SendResult.failed(refusal.get());
+        }
+        ChannelSender sender = senders.get(channel.type());
+        if (sender == null) {
+            return SendResult.failed("no sender for channel type " + channel.type().json());
+        }
+        return sender.send(channel, notification, config.dispatch().sendTimeout());
+    }
+}

@@ -1,0 +1,137 @@
+package io.vigil.notifier;
+
+import io.vigil.contracts.ChannelChanged;
+import io.vigil.contracts.ChannelType;
+import io.vigil.contracts.DeliveryAttempted;
+import io.vigil.contracts.Json;
+import io.vigil.contracts.MonitorFlipped;
+import io.vigil.contracts.Status;
+import io.vigil.contracts.Topics;
+import io.vigil.testkit.SharedInfra;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** What the notifier's tests publish (channels, flips) and read back (delivery outcomes), as the evaluator would. */
+public final class Fixtures {
+
+    private static KafkaProducer<String, byte[]> producer;
+    private static final List<DeliveryAttempted> outcomes = new ArrayList<>();
+    private static KafkaConsumer<String, byte[]> outcomeConsumer;
+
+    private Fixtures() {
+    }
+
+    private static synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Map<String, Object> config = new HashMap<>();
+            config.put("bootstrap.servers", SharedInfra.kafka().bootstrapServers());
+            config.put("acks", "all");
+            config.put("key.serializer", StringSerializer.class.getName());
+            config.put("value.serializer", ByteArraySerializer.class.getName());
+            producer = new KafkaProducer<>(config);
+        }
+        return producer;
+    }
+
+    /** Publishes a channel on vigil.channels.v1 and returns its id. */
+    public static UUID channel(ChannelType type, Map<String, Object> config, List<Status> notifyOn, Duration remindEvery) {
+        UUID id = UUID.randomUUID();
+        send(Topics.CHANNELS, id.toString(), Json.write(new ChannelChanged(id, type.json() + "-" + id.toString().substring(0, 8),
+                type, config, notifyOn, remindEvery, 1)));
+        return id;
+    }
+
+    public static UUID slack(String url) {
+        return channel(ChannelType.SLACK, Map.of("webhookUrl", url), null, null);
+    }
+
+    public static UUID webhook(String url) {
+        return channel(ChannelType.WEBHOOK, Map.of("url", url), null, null);
+    }
+
+    /** A monitor of a test: its own id, name and flip sequence. */
+    public static final class Monitor {
+        public final UUID id = UUID.randomUUID();
+        public final String name;
+        private final AtomicLong sequence = new AtomicLong();
+        private Status status = Status.NEW;
+        public final List<UUID> channels;
+
+        public Monitor(String name, UUID... channels) {
+            this.name = name + "-" + id.toString().substring(0, 6);
+            this.channels = List.of(channels);
+        }
+
+        /** Builds the next flip of this monitor. */
+        public MonitorFlipped flip(Status to, String reason, String reasonText, String body) {
+            Status from = status;
+            status = to;
+            Instant now = Instant.now();
+            return new MonitorFlipped(MonitorFlipped.SCHEMA, UUID.randomUUID(), sequence.incrementAndGet(),
+                    new MonitorFlipped.MonitorRef(id, name, name, List.of("prod", "db")), from, to, reason, reasonText,
+                    now, now, now.minusSeconds(90), to == Status.UP && from == Status.DOWN ? Duration.ofMinutes(12) : null,
+                    "http://localhost:8081/api/v1/monitors/" + id, body, channels);
+        }
+
+        public MonitorFlipped down() {
+            return flip(Status.DOWN, "missed", "missed check-in: due 10:00:00Z, grace 5m", "backup failed: disk full");
+        }
+
+        public MonitorFlipped up() {
+            return flip(Status.UP, status == Status.DOWN ? "recovered" : "ok", "success signal", "all good");
+        }
+    }
+
+    public static MonitorFlipped publish(MonitorFlipped flip) {
+        send(Topics.FLIPS, flip.monitor().id().toString(), Json.write(flip));
+        return flip;
+    }
+
+    private static void send(String topic, String key, byte[] value) {
+        try {
+            producer().send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every DeliveryAttempted published so far (read from the beginning of vigil.deliveries.v1). */
+    public static synchronized List<DeliveryAttempted> outcomes() {
+        if (outcomeConsumer == null) {
+            Map<String, Object> config = new HashMap<>();
+            config.put("bootstrap.servers", SharedInfra.kafka().bootstrapServers());
+            config.put("key.deserializer", StringDeserializer.class.getName());
+            config.put("value.deserializer", ByteArrayDeserializer.class.getName());
+            outcomeConsumer = new KafkaConsumer<>(config);
+            List<TopicPartition> partitions = outcomeConsumer.partitionsFor(Topics.DELIVERIES).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            outcomeConsumer.assign(partitions);
+            outcomeConsumer.seekToBeginning(partitions);
+        }
+        for (ConsumerRecord<String, byte[]> record : outcomeConsumer.poll(Duration.ofMillis(200))) {
+            outcomes.add(Json.read(record.value(), DeliveryAttempted.class));
+        }
+        return List.copyOf(outcomes);
+    }
+
+    /** The outcomes published for one channel. */
+    public static List<DeliveryAttempted> outcomesFor(UUID channelId) {
+        return outcomes().stream().filter(outcome -> channelId.equals(outcome.channelId())).toList();
+    }
+}

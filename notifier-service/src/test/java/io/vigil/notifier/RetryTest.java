@@ -1,0 +1,106 @@
+package io.vigil.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.contracts.DeliveryAttempted;
+import io.vigil.testkit.HttpReceiver;
+import io.vigil.testkit.HttpReceiver.Reply;
+import io.vigil.testkit.KafkaResource;
+import io.vigil.testkit.PostgresResource;
+import io.vigil.testkit.SmtpResource;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = SmtpResource.class, restrictToAnnotatedClass = false)
+class RetryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpReceiver receiver = HttpReceiver.start();
+
+    @AfterEach
+    void close() {
+        receiver.close();
+    }
+
+    private String eventId(HttpReceiver.Request request) {
+        try {
+            return JSON.readTree(request.body()).get("eventId").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aServerErrorIsRetriedWithTheSameEventIdAndEveryAttemptIsPublished() {
+        receiver.enqueue(Reply.status(500), Reply.status(503));
+        UUID channel = Fixtures.webhook(receiver.url("/flaky"));
+        Fixtures.Monitor monitor = new Fixtures.Monitor("flaky", channel);
+        Fixtures.publish(monitor.down());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/flaky").size() == 3);
+        List<HttpReceiver.Request> requests = receiver.requests("/flaky");
+        assertThat(requests).extracting(this::eventId).containsOnly(eventId(requests.get(0)));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.outcomesFor(channel).size() == 3);
+        List<DeliveryAttempted> outcomes = Fixtures.outcomesFor(channel);
+        assertThat(outcomes).extracting(DeliveryAttempted::outcome).containsExactly("retry", "retry", "delivered");
+        assertThat(outcomes).extracting(DeliveryAttempted::status).containsExactly("PENDING", "PENDING", "SENT");
+        assertThat(outcomes).extracting(DeliveryAttempted::httpStatus).containsExactly(500, 503, 200);
+        assertThat(outcomes).extracting(DeliveryAttempted::monitorId).containsOnly(monitor.id);
+        assertThat(outcomes).extracting(DeliveryAttempted::kind).containsOnly("alert");
+        assertThat(outcomes.get(0).error()).isEqualTo("target answered HTTP 500");
+        assertThat(outcomes.get(0).deliveryId().toString()).isEqualTo(eventId(requests.get(0)));
+    }
+
+    @Test
+    void tooManyRequestsWaitsForRetryAfter() {
+        receiver.enqueue(Reply.status(429).withHeader("Retry-After", "2"));
+        UUID channel = Fixtures.webhook(receiver.url("/busy"));
+        Fixtures.publish(new Fixtures.Monitor("busy", channel).down());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/busy").size() == 2);
+        List<HttpReceiver.Request> requests = receiver.requests("/busy");
+        // the backoff alone would retry after about 0.2 s
+        assertThat(Duration.between(requests.get(0).at(), requests.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+    }
+
+    @Test
+    void notFoundFailsAtOnceWithoutRetrying() {
+        receiver.enqueue(Reply.status(404));
+        UUID channel = Fixtures.webhook(receiver.url("/gone"));
+        Fixtures.publish(new Fixtures.Monitor("gone", channel).down());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.outcomesFor(channel).size() == 1);
+        DeliveryAttempted outcome = Fixtures.outcomesFor(channel).get(0);
+        assertThat(outcome.outcome()).isEqualTo("failed");
+        assertThat(outcome.status()).isEqualTo("FAILED");
+        assertThat(outcome.httpStatus()).isEqualTo(404);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.requests("/gone").size() == 1);
+    }
+
+    @Test
+    void aTargetThatHangsPastTheTimeoutIsRetried() {
+        receiver.enqueue(Reply.status(200).after(Duration.ofSeconds(3)));
+        UUID channel = Fixtures.webhook(receiver.url("/slow"));
+        Fixtures.publish(new Fixtures.Monitor("slow", channel).down());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.outcomesFor(channel).size() == 2);
+        List<DeliveryAttempted> outcomes = Fixtures.outcomesFor(channel);
+        assertThat(outcomes.get(0).outcome()).isEqualTo("retry");
+        assertThat(outcomes.get(0).error()).contains("no answer within 1000 ms");
+        assertThat(outcomes.get(0).durationMs()).isBetween(900L, 2900L);
+        assertThat(outcomes.get(1).outcome()).isEqualTo("delivered");
+        assertThat(receiver.requests("/slow")).hasSize(2);
+    }
+}

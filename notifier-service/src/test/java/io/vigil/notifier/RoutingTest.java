@@ -1,0 +1,161 @@
+package io.vigil.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.contracts.ChannelType;
+import io.vigil.contracts.MonitorFlipped;
+import io.vigil.contracts.Status;
+import io.vigil.testkit.HttpReceiver;
+import io.vigil.testkit.KafkaResource;
+import io.vigil.testkit.PostgresResource;
+import io.vigil.testkit.SmtpResource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = SmtpResource.class, restrictToAnnotatedClass = false)
+class RoutingTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpReceiver receiver = HttpReceiver.start();
+
+    @AfterEach
+    void close() {
+        receiver.close();
+    }
+
+    private UUID hook(String path, List<Status> notifyOn, Duration remindEvery) {
+        return Fixtures.channel(ChannelType.WEBHOOK, Map.of("url", receiver.url(path)), notifyOn, remindEvery);
+    }
+
+    private List<JsonNode> events(String path) {
+        return receiver.requests(path).stream().map(request -> {
+            try {
+                return JSON.readTree(request.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    private List<String> statuses(String path) {
+        return events(path).stream().map(event -> event.get("type").asText() + ":" + event.get("status").asText()).toList();
+    }
+
+    @Test
+    void eachChannelIsAlertedAboutTheStatusesInItsNotifyOn() {
+        UUID downOnly = hook("/down-only", List.of(Status.DOWN), null);
+        UUID everything = hook("/everything", List.of(Status.LATE, Status.DOWN, Status.UP), null);
+        UUID defaults = hook("/defaults", null, null);
+        Fixtures.Monitor monitor = new Fixtures.Monitor("routing", downOnly, everything, defaults);
+        Fixtures.publish(monitor.flip(Status.UP, "ok", "success signal", null));
+        Fixtures.publish(monitor.flip(Status.LATE, "missed", "missed check-in: due 10:00:00Z, grace 5m", null));
+        Fixtures.publish(monitor.down());
+        Fixtures.publish(monitor.up());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/everything").size() == 3
+                && receiver.requests("/defaults").size() == 2 && receiver.requests("/down-only").size() == 1);
+        assertThat(statuses("/everything")).containsExactly("alert:LATE", "alert:DOWN", "alert:UP");
+        assertThat(statuses("/defaults")).containsExactly("alert:DOWN", "alert:UP");
+        assertThat(statuses("/down-only")).containsExactly("alert:DOWN");
+    }
+
+    @Test
+    void aRecoveryGoesOnlyToChannelsAlertedAboutTheProblem() {
+        UUID alerted = hook("/alerted", null, null);
+        UUID addedLater = hook("/added-later", null, null);
+        Fixtures.Monitor before = new Fixtures.Monitor("recovery", alerted);
+        Fixtures.publish(before.down());
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/alerted").size() == 1);
+        // the monitor gained a channel while DOWN: its recovery names both channels
+        MonitorFlipped up = before.up();
+        MonitorFlipped recovery = new MonitorFlipped(up.version(), up.eventId(), up.sequence(), up.monitor(), up.previousStatus(),
+                up.status(), up.reason(), up.reasonText(), up.occurredAt(), up.detectedAt(), up.lastPingAt(), up.downtime(),
+                up.link(), up.lastPingBody(), List.of(alerted, addedLater));
+        Fixtures.publish(recovery);
+        // a fresh monitor's first success (NEW -> UP) alerts nobody
+        Fixtures.Monitor fresh = new Fixtures.Monitor("fresh", addedLater);
+        Fixtures.publish(fresh.up());
+        Fixtures.publish(fresh.down());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/alerted").size() == 2
+                && receiver.requests("/added-later").size() == 1);
+        assertThat(statuses("/alerted")).containsExactly("alert:DOWN", "alert:UP");
+        assertThat(events("/added-later")).singleElement()
+                .satisfies(event -> assertThat(event.get("monitor").get("name").asText()).isEqualTo(fresh.name))
+                .satisfies(event -> assertThat(event.get("status").asText()).isEqualTo("DOWN"));
+    }
+
+    @Test
+    void pausingOrDeletingADownMonitorSendsANoLongerWatchedNoticeToAlertedChannels() throws Exception {
+        UUID hook = hook("/notice", null, null);
+        HttpReceiver slack = HttpReceiver.start();
+        try {
+            UUID slackChannel = Fixtures.slack(slack.url("/slack"));
+            Fixtures.Monitor paused = new Fixtures.Monitor("paused", hook);
+            Fixtures.Monitor deleted = new Fixtures.Monitor("deleted", slackChannel);
+            Fixtures.publish(paused.down());
+            Fixtures.publish(deleted.down());
+            Fixtures.publish(paused.flip(Status.PAUSED, "paused", "paused by a user", null));
+            Fixtures.publish(deleted.flip(Status.PAUSED, "deleted", "monitor deleted", null));
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/notice").size() == 2
+                    && slack.requests("/slack").size() == 2);
+            assertThat(statuses("/notice")).containsExactly("alert:DOWN", "notice:PAUSED");
+            assertThat(events("/notice").get(1).get("reason").asText()).isEqualTo("paused");
+            JsonNode notice = JSON.readTree(slack.requests("/slack").get(1).body());
+            assertThat(notice.get("text").asText()).contains(deleted.name).contains("no longer watched").contains("deleted");
+        } finally {
+            slack.close();
+        }
+    }
+
+    @Test
+    void aRedeliveredFlipIsSentOnce() {
+        UUID hook = hook("/once", null, null);
+        Fixtures.Monitor monitor = new Fixtures.Monitor("once", hook);
+        MonitorFlipped down = monitor.down();
+        Fixtures.publish(down);
+        Fixtures.publish(down);
+        Fixtures.publish(monitor.up()); // same partition, after the duplicate: its arrival proves the duplicate was read
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> statuses("/once").contains("alert:UP"));
+        assertThat(statuses("/once")).containsExactly("alert:DOWN", "alert:UP");
+    }
+
+    @Test
+    void remindEveryRepeatsTheDownAlertUntilTheMonitorFlipsAgain() {
+        UUID hook = hook("/remind", null, Duration.ofMillis(700));
+        Fixtures.Monitor monitor = new Fixtures.Monitor("remind", hook);
+        Fixtures.publish(monitor.down());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/remind").size() >= 3);
+        List<JsonNode> events = events("/remind");
+        assertThat(events.get(0).get("type").asText()).isEqualTo("alert");
+        assertThat(events.get(1).get("type").asText()).isEqualTo("reminder");
+        assertThat(events.get(1).get("status").asText()).isEqualTo("DOWN");
+        assertThat(events.get(2).get("type").asText()).isEqualTo("reminder");
+        assertThat(Duration.between(receiver.requests("/remind").get(0).at(), receiver.requests("/remind").get(1).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(650));
+
+        Fixtures.publish(monitor.up());
+        await().atMost(Duration.ofSeconds(15)).until(() -> statuses("/remind").contains("alert:UP"));
+        int afterRecovery = receiver.requests("/remind").size();
+        await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(4))
+                .until(() -> receiver.requests("/remind").size() == afterRecovery);
+        assertThat(statuses("/remind").get(afterRecovery - 1)).isEqualTo("alert:UP");
+    }
+}
