@@ -73,11 +73,11 @@ public final class MonitorRules {
      */
     public static Applied applyPing(Monitor m, PingReceived ping, Instant safeUntil) {
         Instant t = ping.receivedAt();
+        List<Transition> out = new ArrayList<>(advance(m, safeUntil == null ? null : min(t, safeUntil)));
         m.pingCount++;
         if (m.lastPingAt == null || t.isAfter(m.lastPingAt)) {
             m.lastPingAt = t;
         }
-        List<Transition> out = new ArrayList<>(advance(m, safeUntil == null ? null : min(t, safeUntil)));
         if (ping.type() == PingType.LOG) {
             return new Applied(out, null, false);
         }

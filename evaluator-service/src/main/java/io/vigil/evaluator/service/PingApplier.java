@@ -1,0 +1,310 @@
+package io.vigil.evaluator.service;
+
+import io.quarkus.logging.Log;
+import io.vigil.contracts.IngestWatermark;
+import io.vigil.contracts.Json;
+import io.vigil.contracts.PingReceived;
+import io.vigil.contracts.PingsRecord;
+import io.vigil.evaluator.IngestLease;
+import io.vigil.evaluator.Monitor;
+import io.vigil.evaluator.MonitorRules;
+import io.vigil.evaluator.PartitionOffset;
+import io.vigil.evaluator.config.EngineConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.hibernate.Session;
+
+/**
+ * Applies a batch of {@code vigil.pings.v1} records in one transaction: the pings (per monitor, in
+ * received-at order), the ingest watermarks and leases, and each partition's next offset. A record below
+ * the stored offset, or a ping whose event id is already in the history, changes nothing.
+ */
+@ApplicationScoped
+public class PingApplier {
+
+    /** Body text kept on the monitor for alerts. */
+    static final int BODY_TEXT_LIMIT = 1000;
+
+    private final EntityManager em;
+    private final FlipRecorder flips;
+    private final InstantSource clock;
+    private final EngineConfig config;
+
+    public PingApplier(EntityManager em, FlipRecorder flips, InstantSource clock, EngineConfig config) {
+        this.em = em;
+        this.flips = flips;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    /** What a batch changed, for the sweep's timer. */
+    public record Outcome(int applied, boolean watermarkMoved) {
+    }
+
+    private record Received(int partition, long offset, PingReceived ping) {
+    }
+
+    /** Applies {@code records} (several partitions, each in offset order). */
+    @Transactional
+    public Outcome apply(Map<Integer, List<ConsumerRecord<String, byte[]>>> records) {
+        Instant now = clock.instant();
+        Map<Integer, Instant> safeUntil = new HashMap<>();
+        List<Received> pings = new ArrayList<>();
+        boolean moved = false;
+        for (var entry : records.entrySet()) {
+            int partition = entry.getKey();
+            PartitionOffset stored = lockOffset(partition, now);
+            Map<String, IngestLease> leases = new HashMap<>();
+            IngestLease.<IngestLease>list("partition", partition).forEach(l -> leases.put(l.ingestId, l));
+            boolean sawWatermark = false;
+            for (ConsumerRecord<String, byte[]> record : entry.getValue()) {
+                if (record.offset() < stored.nextOffset) {
+                    continue; // applied before: a redelivery after a restart or a rebalance
+                }
+                stored.nextOffset = record.offset() + 1;
+                PingsRecord value = parse(record);
+                if (value instanceof PingReceived ping) {
+                    pings.add(new Received(partition, record.offset(), ping));
+                } else if (value instanceof IngestWatermark mark) {
+                    lease(leases, partition, mark);
+                    sawWatermark = true;
+                }
+            }
+            if (sawWatermark) {
+                moved |= storeWatermark(stored, leases, now);
+            }
+            stored.updatedAt = now;
+            safeUntil.put(partition, stored.watermark);
+        }
+        applyPings(pings, safeUntil);
+        return new Outcome(pings.size(), moved);
+    }
+
+    /**
+     * Moves a partition's stored offset past a record that cannot be applied (a poison record), so one bad
+     * record does not block every monitor of its partition.
+     */
+    @Transactional
+    public void skip(int partition, long offset) {
+        PartitionOffset stored = lockOffset(partition, clock.instant());
+        if (stored.nextOffset <= offset) {
+            stored.nextOffset = offset + 1;
+        }
+    }
+
+    private PartitionOffset lockOffset(int partition, Instant now) {
+        em.createNativeQuery("INSERT INTO partition_offset (kafka_partition, next_offset, updated_at) VALUES (?1, 0, ?2)"
+                        + " ON CONFLICT (kafka_partition) DO NOTHING")
+                .setParameter(1, partition).setParameter(2, now).executeUpdate();
+        return em.find(PartitionOffset.class, partition, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private static PingsRecord parse(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            Log.warnf("skipping an empty record at %s-%d offset %d", record.topic(), record.partition(), record.offset());
+            return null;
+        }
+        try {
+            PingsRecord value = Json.read(record.value(), PingsRecord.class);
+            if (value instanceof PingReceived p && (p.monitorId() == null || p.eventId() == null || p.type() == null
+                    || p.receivedAt() == null)) {
+                throw new IllegalArgumentException("a ping without monitorId, eventId, type or receivedAt");
+            }
+            if (value instanceof IngestWatermark w && (w.ingestId() == null || w.watermark() == null
+                    || w.leaseExpiresAt() == null)) {
+                throw new IllegalArgumentException("a watermark without ingestId, watermark or leaseExpiresAt");
+            }
+            return value;
+        } catch (IllegalArgumentException e) {
+            Log.warnf("skipping a malformed record at %s-%d offset %d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static void lease(Map<String, IngestLease> leases, int partition, IngestWatermark mark) {
+        IngestLease lease = leases.get(mark.ingestId());
+        if (lease == null) {
+            lease = new IngestLease();
+            lease.partition = partition;
+            lease.ingestId = mark.ingestId();
+            lease.watermark = mark.watermark();
+            lease.leaseExpiresAt = mark.leaseExpiresAt();
+            lease.persist();
+            leases.put(lease.ingestId, lease);
+            return;
+        }
+        if (mark.watermark().isAfter(lease.watermark)) {
+            lease.watermark = mark.watermark();
+        }
+        if (mark.leaseExpiresAt().isAfter(lease.leaseExpiresAt)) {
+            lease.leaseExpiresAt = mark.leaseExpiresAt();
+        }
+    }
+
+    /**
+     * The partition's watermark is the oldest among live leases; a lease is live while its expiry is after
+     * the partition's stream time (the newest watermark any instance wrote), so an evaluator catching up on a
+     * backlog does not expire leases by its own clock. The stored watermark never goes back.
+     */
+    private static boolean storeWatermark(PartitionOffset stored, Map<String, IngestLease> leases, Instant now) {
+        Instant streamTime = leases.values().stream().map(l -> l.watermark).max(Comparator.naturalOrder()).orElse(null);
+        if (streamTime == null) {
+            return false;
+        }
+        Instant oldestLive = null;
+        for (IngestLease lease : leases.values()) {
+            if (lease.leaseExpiresAt.isAfter(streamTime)) {
+                if (oldestLive == null || lease.watermark.isBefore(oldestLive)) {
+                    oldestLive = lease.watermark;
+                }
+            } else {
+                lease.delete();
+            }
+        }
+        if (oldestLive == null) {
+            oldestLive = streamTime;
+        }
+        if (stored.watermark == null || oldestLive.isAfter(stored.watermark)) {
+            stored.watermark = oldestLive;
+            stored.watermarkAdvancedAt = now;
+            return true;
+        }
+        return false;
+    }
+
+    private void applyPings(List<Received> received, Map<Integer, Instant> safeUntil) {
+        if (received.isEmpty()) {
+            return;
+        }
+        Set<UUID> seen = new HashSet<>(em.createQuery("select p.eventId from PingRecord p where p.eventId in :ids", UUID.class)
+                .setParameter("ids", received.stream().map(r -> r.ping().eventId()).toList())
+                .getResultList());
+        Map<UUID, List<Received>> byMonitor = new LinkedHashMap<>();
+        for (Received r : received) {
+            if (seen.add(r.ping().eventId())) {
+                byMonitor.computeIfAbsent(r.ping().monitorId(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        if (byMonitor.isEmpty()) {
+            return;
+        }
+        List<Monitor> monitors = em.createQuery("from Monitor where id in :ids order by id", Monitor.class)
+                .setParameter("ids", byMonitor.keySet())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
+        Map<UUID, Monitor> found = new HashMap<>();
+        monitors.forEach(m -> found.put(m.id, m));
+        List<HistoryRow> history = new ArrayList<>();
+        for (var entry : byMonitor.entrySet()) {
+            Monitor monitor = found.get(entry.getKey());
+            if (monitor == null) {
+                Log.debugf("skipping %d ping(s) for unknown monitor %s (deleted)", entry.getValue().size(), entry.getKey());
+                continue;
+            }
+            entry.getValue().sort(Comparator.comparing((Received r) -> r.ping().receivedAt()).thenComparing(Received::offset));
+            for (Received r : entry.getValue()) {
+                applyOne(monitor, r, safeUntil.get(r.partition()), history);
+            }
+        }
+        writeHistory(history);
+    }
+
+    private void applyOne(Monitor monitor, Received r, Instant safeUntil, List<HistoryRow> history) {
+        PingReceived ping = r.ping();
+        Instant lastPingAt = monitor.lastPingAt;
+        String lastBody = monitor.lastBody;
+        MonitorRules.Applied applied = MonitorRules.applyPing(monitor, ping, safeUntil);
+        if (!ping.receivedAt().isBefore(monitor.lastPingAt)) {
+            monitor.lastBody = bodyText(ping.body());
+        }
+        history.add(new HistoryRow(monitor.id, monitor.pingCount, ping,
+                applied.runDuration() == null ? null : applied.runDuration().toMillis(), applied.ignored()));
+        var before = applied.transitions().stream().filter(t -> t.at().isBefore(ping.receivedAt())).toList();
+        var after = applied.transitions().stream().filter(t -> !t.at().isBefore(ping.receivedAt())).toList();
+        flips.record(monitor, before, lastPingAt, lastBody);
+        flips.record(monitor, after);
+    }
+
+    private record HistoryRow(UUID monitorId, long n, PingReceived ping, Long durationMs, boolean ignored) {
+    }
+
+    private static final String UPSERT = """
+            INSERT INTO ping (monitor_id, slot, n, event_id, type, exit_status, rid, received_at, method, scheme,
+                              remote_addr, user_agent, content_type, body, body_size, duration_ms, ignored)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (monitor_id, slot) DO UPDATE SET
+                n = excluded.n, event_id = excluded.event_id, type = excluded.type, exit_status = excluded.exit_status,
+                rid = excluded.rid, received_at = excluded.received_at, method = excluded.method,
+                scheme = excluded.scheme, remote_addr = excluded.remote_addr, user_agent = excluded.user_agent,
+                content_type = excluded.content_type, body = excluded.body, body_size = excluded.body_size,
+                duration_ms = excluded.duration_ms, ignored = excluded.ignored
+            """;
+
+    /** Writes the history rows with one JDBC batch, on the transaction's connection. */
+    private void writeHistory(List<HistoryRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int size = config.pingHistory();
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement st = connection.prepareStatement(UPSERT)) {
+                for (HistoryRow row : rows) {
+                    PingReceived ping = row.ping();
+                    st.setObject(1, row.monitorId());
+                    st.setInt(2, (int) (row.n() % size));
+                    st.setLong(3, row.n());
+                    st.setObject(4, ping.eventId());
+                    st.setString(5, ping.type().json());
+                    st.setObject(6, ping.exitStatus(), Types.INTEGER);
+                    st.setObject(7, ping.rid(), Types.OTHER);
+                    st.setObject(8, OffsetDateTime.ofInstant(ping.receivedAt(), ZoneOffset.UTC));
+                    st.setString(9, clean(ping.method()));
+                    st.setString(10, clean(ping.scheme()));
+                    st.setString(11, clean(ping.remoteAddr()));
+                    st.setString(12, clean(ping.userAgent()));
+                    st.setString(13, clean(ping.contentType()));
+                    st.setBytes(14, ping.body());
+                    st.setLong(15, ping.body() != null && ping.bodySize() == 0 ? ping.body().length : ping.bodySize());
+                    st.setObject(16, row.durationMs(), Types.BIGINT);
+                    st.setBoolean(17, row.ignored());
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+        });
+    }
+
+    /** The body as text for alerts: at most 1000 characters, null when empty. */
+    static String bodyText(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        String text = clean(new String(body, StandardCharsets.UTF_8));
+        return text.length() <= BODY_TEXT_LIMIT ? text : text.substring(0, BODY_TEXT_LIMIT);
+    }
+
+    /** PostgreSQL text cannot hold NUL: a sender's bytes must not be able to block a partition. */
+    static String clean(String text) {
+        return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
+    }
+}

@@ -1,0 +1,122 @@
+package io.vigil.evaluator.service;
+
+import io.quarkus.logging.Log;
+import io.vigil.contracts.Status;
+import io.vigil.contracts.TokenHash;
+import io.vigil.evaluator.Monitor;
+import io.vigil.evaluator.MonitorRules;
+import io.vigil.evaluator.PartitionOffset;
+import io.vigil.evaluator.Schedule;
+import io.vigil.evaluator.config.EngineConfig;
+import io.vigil.evaluator.messaging.KafkaTopology;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The reserved system monitor {@code vigil-pipeline}: DOWN while the watermark of any partition of
+ * {@code vigil.pings.v1} has not moved for longer than the stall threshold (ingest down, broker down,
+ * evaluator lagging), UP again when they all move. Its channels are set like any monitor's; it takes no
+ * pings and the sweep never looks at it. A partition that has never carried a watermark counts as stalled
+ * since this instance started.
+ */
+@ApplicationScoped
+public class PipelineWatch {
+
+    /** The reserved slug. */
+    public static final String SLUG = "vigil-pipeline";
+
+    private final EntityManager em;
+    private final FlipRecorder flips;
+    private final InstantSource clock;
+    private final EngineConfig config;
+    private final KafkaTopology topology;
+
+    public PipelineWatch(EntityManager em, FlipRecorder flips, InstantSource clock, EngineConfig config,
+                         KafkaTopology topology) {
+        this.em = em;
+        this.flips = flips;
+        this.clock = clock;
+        this.config = config;
+        this.topology = topology;
+    }
+
+    /** Creates {@code vigil-pipeline} when it is missing; returns its id. */
+    @Transactional
+    public UUID ensure() {
+        Monitor existing = Monitor.findBySlug(SLUG);
+        if (existing != null) {
+            return existing.id;
+        }
+        Instant now = clock.instant();
+        Monitor m = new Monitor();
+        m.id = UUID.randomUUID();
+        m.name = "Vigil pipeline";
+        m.slug = SLUG;
+        m.description = "Reserved: DOWN while pings cannot be trusted to arrive (a partition's watermark stalled).";
+        m.system = true;
+        Schedule.interval(config.stallThreshold()).applyTo(m);
+        m.graceMs = 0;
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        m.token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        m.tokenHash = TokenHash.of(m.token);
+        m.kafkaPartition = topology.partitionOf(m.id);
+        m.status = Status.NEW;
+        m.createdAt = now;
+        m.updatedAt = now;
+        m.persist();
+        Log.infof("created the system monitor %s", SLUG);
+        return m.id;
+    }
+
+    /** The partitions whose watermark has not moved for longer than the threshold, as of {@code now}. */
+    public List<Integer> stalled(Map<Integer, PartitionOffset> stored, int partitions, Instant startedAt, Instant now) {
+        List<Integer> out = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            PartitionOffset po = stored.get(p);
+            Instant since = po == null || po.watermarkAdvancedAt == null ? startedAt : po.watermarkAdvancedAt;
+            if (Duration.between(since, now).compareTo(config.stallThreshold()) > 0) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Flips {@code vigil-pipeline} DOWN once when partitions stall, and UP once they all move again. */
+    @Transactional
+    public void check(UUID pipelineId, Map<Integer, PartitionOffset> stored, int partitions, Instant startedAt) {
+        Instant now = clock.instant();
+        List<Integer> stalled = stalled(stored, partitions, startedAt, now);
+        Monitor pipeline = em.find(Monitor.class, pipelineId, LockModeType.PESSIMISTIC_WRITE);
+        if (pipeline == null || pipeline.status == Status.PAUSED) {
+            return;
+        }
+        if (!stalled.isEmpty() && pipeline.status != Status.DOWN) {
+            Instant since = stalled.stream()
+                    .map(p -> stored.get(p) == null || stored.get(p).watermarkAdvancedAt == null ? startedAt
+                            : stored.get(p).watermarkAdvancedAt)
+                    .min(Instant::compareTo).orElse(startedAt);
+            String which = stalled.stream().map(String::valueOf).collect(Collectors.joining(", "));
+            flips.record(pipeline, List.of(MonitorRules.flip(pipeline, Status.DOWN, "missed",
+                    "pipeline stalled: the watermark of partition(s) " + which + " has not moved for over "
+                            + io.vigil.evaluator.Durations.human(config.stallThreshold()) + "; deadlines are held",
+                    since.plus(config.stallThreshold()))));
+        } else if (stalled.isEmpty() && pipeline.status != Status.UP) {
+            String reason = pipeline.status == Status.DOWN ? "recovered" : "ok";
+            flips.record(pipeline, List.of(MonitorRules.flip(pipeline, Status.UP, reason,
+                    "pipeline flowing: every partition's watermark is moving", now)));
+        }
+    }
+}

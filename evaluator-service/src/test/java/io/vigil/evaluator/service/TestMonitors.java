@@ -1,0 +1,84 @@
+package io.vigil.evaluator.service;
+
+import io.vigil.contracts.TokenHash;
+import io.vigil.evaluator.Flip;
+import io.vigil.evaluator.Monitor;
+import io.vigil.evaluator.PingRecord;
+import io.vigil.evaluator.Schedule;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Creates and reads monitors for the engine's tests the way the admin API does (persist, then the lifecycle). */
+@ApplicationScoped
+public class TestMonitors {
+
+    private final MonitorLifecycle lifecycle;
+
+    public TestMonitors(MonitorLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    /** A new monitor due {@code every} after each success, with {@code grace}, on the given partition when not negative. */
+    @Transactional
+    public Monitor create(Duration every, Duration grace, Duration maxRuntime) {
+        Monitor m = new Monitor();
+        m.id = UUID.randomUUID();
+        m.name = "engine test " + m.id;
+        m.slug = "engine-" + m.id;
+        m.tags = List.of("engine-test");
+        Schedule.interval(every).applyTo(m);
+        m.graceMs = grace.toMillis();
+        m.maxRuntimeMs = maxRuntime == null ? null : maxRuntime.toMillis();
+        m.token = "tok-" + UUID.randomUUID();
+        m.tokenHash = TokenHash.of(m.token);
+        m.channelIds = List.of(UUID.randomUUID());
+        m.createdAt = Instant.now();
+        m.updatedAt = m.createdAt;
+        m.persist();
+        lifecycle.created(m);
+        return m;
+    }
+
+    @Transactional
+    public Monitor find(UUID id) {
+        return Monitor.findById(id);
+    }
+
+    @Transactional
+    public Monitor findBySlug(String slug) {
+        return Monitor.findBySlug(slug);
+    }
+
+    /** Oldest first. */
+    @Transactional
+    public List<Flip> flips(UUID id) {
+        return Flip.list("monitorId = ?1 order by sequence", id);
+    }
+
+    @Transactional
+    public List<PingRecord> pings(UUID id) {
+        return PingRecord.newestFirst(id, 1000);
+    }
+
+    @Transactional
+    public void pause(UUID id) {
+        lifecycle.pause(Monitor.findById(id, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    @Transactional
+    public void resume(UUID id) {
+        lifecycle.resume(Monitor.findById(id, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        Monitor m = Monitor.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        lifecycle.deleting(m);
+        m.delete();
+    }
+}
