@@ -99,7 +99,7 @@ public interface NotifierConfig {
         @WithDefault("PT0.05S")
         Duration webhook();
 
-        /** Added to every interval so that network jitter never makes two messages arrive closer than the limit. */
+        /** Added to every interval (at most a tenth of it) so that network jitter never makes two messages arrive closer than the limit. */
         @WithDefault("PT0.025S")
         Duration guard();
     }

@@ -163,7 +163,16 @@ public class Dispatcher {
                 store.cancel(claimed);
                 return new TestOutcome(SendResult.failed("nothing to send"), 0);
             }
-            result = send(claimed, notification);
+            if (claimed.channel() != null && !claimed.channel().deleted() && !awaitTargetSlot(claimed)) {
+                return new TestOutcome(SendResult.retry("the target's rate limit did not allow a message yet"), 0);
+            }
+            try {
+                result = send(claimed, notification);
+            } finally {
+                if (claimed.channel() != null && !claimed.channel().deleted()) {
+                    store.finishSend(claimed.channel(), clock.instant());
+                }
+            }
         } catch (RuntimeException e) {
             Log.warnf("delivery %s: send failed unexpectedly (%s)", claimed.id(), e.getClass().getSimpleName());
             result = SendResult.retry("internal error: " + e.getClass().getSimpleName());
@@ -181,6 +190,36 @@ public class Dispatcher {
         Log.infof("delivery %s (%s, %s channel %s): %s%s", claimed.id(), claimed.kind().code(), claimed.channelType(),
                 claimed.channelId(), result.outcome().code(), result.httpStatus() == null ? "" : " HTTP " + result.httpStatus());
         return new TestOutcome(result, durationMs);
+    }
+
+    /**
+     * Waits (briefly: only the jitter between claim and send) until the target's last message was
+     * answered at least its spacing ago, and marks this send in flight. When the wait would be long the delivery is given
+     * back unattempted and false is answered.
+     */
+    private boolean awaitTargetSlot(Claimed claimed) {
+        long limit = 2 * store.spacing(claimed.channel()).toMillis() + 500;
+        long waited = 0;
+        while (true) {
+            Instant now = clock.instant();
+            Instant retryAt = store.stampSend(claimed.channel(), now);
+            if (retryAt == null) {
+                return true;
+            }
+            long wait = Math.max(1, retryAt.toEpochMilli() - now.toEpochMilli());
+            if (waited + wait > limit) {
+                store.release(claimed, retryAt);
+                return false;
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                store.release(claimed, retryAt);
+                return false;
+            }
+            waited += wait;
+        }
     }
 
     private SendResult send(Claimed claimed, Notification notification) {

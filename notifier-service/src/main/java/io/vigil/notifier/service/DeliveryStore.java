@@ -41,7 +41,11 @@ public class DeliveryStore {
 
     private static final String OPEN_EARLIER = "exists (select 1 from delivery e where e.monitor_id = d.monitor_id"
             + " and e.channel_id = d.channel_id and e.status in ('PENDING', 'HELD') and e.id <> d.id"
-            + " and (e.flip_sequence < d.flip_sequence or (e.flip_sequence = d.flip_sequence and e.created_at < d.created_at)))";
+            + " and (e.flip_sequence < d.flip_sequence or (e.flip_sequence = d.flip_sequence and e.position < d.position)))";
+
+    /** The alerts that made a channel's storm window go first; its digest follows them. */
+    private static final String ALERTS_BEFORE_DIGEST = "exists (select 1 from delivery a where a.channel_id = d.channel_id"
+            + " and a.status = 'PENDING' and a.kind in ('alert', 'notice') and a.position < d.position)";
 
     private final Jdbc jdbc;
     private final ChannelStore channels;
@@ -66,6 +70,7 @@ public class DeliveryStore {
         List<Claimed> due = jdbc.query("select d.* from delivery d where d.status = 'PENDING' and d.next_attempt_at <= ?"
                         + " and (d.lease_until is null or d.lease_until < ?)"
                         + " and (d.monitor_id is null or not " + OPEN_EARLIER + ")"
+                        + " and (d.kind <> 'digest' or not " + ALERTS_BEFORE_DIGEST + ")"
                         + " order by d.next_attempt_at, d.flip_sequence limit ? for update of d skip locked",
                 rs -> claimed(rs, null), now, now, limit);
         Map<UUID, Channel> channelCache = new HashMap<>();
@@ -78,10 +83,9 @@ public class DeliveryStore {
             }
             Channel channel = channelCache.computeIfAbsent(row.channelId(), channels::find);
             if (channel != null && !channel.deleted()) {
-                Duration interval = interval(channel);
-                if (!interval.isZero()) {
+                Duration spacing = spacing(channel);
+                if (!spacing.isZero()) {
                     String target = targetKey(channel);
-                    Duration spacing = interval.plus(config.rate().guard());
                     boolean acquired = !jdbc.query("insert into target_rate (target, next_allowed_at) values (?, ?)"
                                     + " on conflict (target) do update set next_allowed_at = excluded.next_allowed_at"
                                     + " where target_rate.next_allowed_at <= ? returning target",
@@ -234,13 +238,59 @@ public class DeliveryStore {
         return config.dispatch().sendTimeout().plus(config.dispatch().leaseMargin());
     }
 
-    private Duration interval(Channel channel) {
-        return switch (channel.type()) {
+    /** The least time between two messages to the channel's target, with the jitter guard; zero when unlimited. */
+    public Duration spacing(Channel channel) {
+        Duration interval = switch (channel.type()) {
             case SLACK -> config.rate().slack();
             case TEAMS -> config.rate().teams();
             case EMAIL -> config.rate().email();
             case WEBHOOK -> config.rate().webhook();
         };
+        if (interval.isZero() || interval.isNegative()) {
+            return Duration.ZERO;
+        }
+        Duration guard = config.rate().guard();
+        return interval.plus(guard.compareTo(interval.dividedBy(10)) < 0 ? guard : interval.dividedBy(10));
+    }
+
+    /**
+     * Marks a send to the channel's target as in flight, if the last one to it finished at least the
+     * spacing ago. Until {@link #finishSend} the target counts as busy (up to the send timeout, in case
+     * this instance dies), so the next message leaves at least the spacing after this one was answered,
+     * hence arrives at least the spacing after it.
+     *
+     * @return null when the send may go now, else the earliest time to try again
+     */
+    @Transactional
+    public Instant stampSend(Channel channel, Instant now) {
+        Duration spacing = spacing(channel);
+        if (spacing.isZero()) {
+            return null;
+        }
+        String target = targetKey(channel);
+        jdbc.update("insert into target_rate (target, next_allowed_at) values (?, ?) on conflict (target) do nothing",
+                target, now);
+        Instant last = jdbc.one("select last_sent_at from target_rate where target = ? for update",
+                rs -> Jdbc.instant(rs, "last_sent_at"), target);
+        if (last != null && now.isBefore(last.plus(spacing))) {
+            return last.plus(spacing);
+        }
+        jdbc.update("update target_rate set last_sent_at = ? where target = ?", now.plus(config.dispatch().sendTimeout()), target);
+        return null;
+    }
+
+    /** Records that the send to the channel's target has been answered (or has failed) now. */
+    @Transactional
+    public void finishSend(Channel channel, Instant now) {
+        if (!spacing(channel).isZero()) {
+            jdbc.update("update target_rate set last_sent_at = ? where target = ?", now, targetKey(channel));
+        }
+    }
+
+    /** Gives a claimed delivery back without an attempt, to be claimed again from {@code at}. */
+    @Transactional
+    public void release(Claimed claimed, Instant at) {
+        jdbc.update("update delivery set lease_until = null, next_attempt_at = ? where id = ?", at, claimed.id());
     }
 
     /** The rate-limited target: the webhook URL (hashed, so the table holds no secret) or the email channel. */

@@ -12,6 +12,7 @@ import io.vigil.notifier.channel.ChannelSender;
 import io.vigil.notifier.channel.HttpTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +24,9 @@ import java.util.Map;
 public class SlackSender implements ChannelSender {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Digest entries listed with their reason and link; the rest are named compactly. */
+    static final int DETAILED = 20;
 
     private final HttpTransport http;
 
@@ -54,21 +58,7 @@ public class SlackSender implements ChannelSender {
         ObjectNode header = blocks.addObject().put("type", "header");
         header.putObject("text").put("type", "plain_text").put("text", cut(n.title(), 150)).put("emoji", true);
         if (n.kind() == DeliveryKind.DIGEST) {
-            StringBuilder lines = new StringBuilder();
-            for (Notification.Entry entry : n.entries()) {
-                String line = "• " + (entry.link() == null ? "*" + escape(entry.monitorName()) + "*"
-                        : "<" + linkTarget(entry.link()) + "|" + escape(entry.monitorName()) + ">")
-                        + " is *" + entry.status() + "*" + (entry.reasonText() == null ? "" : ": " + escape(entry.reasonText()))
-                        + " (" + Notification.readable(entry.occurredAt()) + ")\n";
-                if (lines.length() + line.length() > 2900) {
-                    addSection(blocks, lines.toString());
-                    lines.setLength(0);
-                }
-                lines.append(line);
-            }
-            if (!lines.isEmpty()) {
-                addSection(blocks, lines.toString());
-            }
+            digest(blocks, n);
             return root.toString();
         }
         ObjectNode section = blocks.addObject().put("type", "section");
@@ -83,6 +73,39 @@ public class SlackSender implements ChannelSender {
             addSection(blocks, "*Last ping body*\n```" + escape(n.lastPingBody()).replace("```", "`\u200b``") + "```");
         }
         return root.toString();
+    }
+
+    /**
+     * A digest names every monitor: the first {@value #DETAILED} with their reason and a link, the
+     * rest compactly, in sections within Slack's limits (3000 characters a section, 50 blocks).
+     */
+    private static void digest(ArrayNode blocks, Notification n) {
+        StringBuilder text = new StringBuilder();
+        List<Notification.Entry> entries = n.entries();
+        for (int i = 0; i < entries.size(); i++) {
+            Notification.Entry entry = entries.get(i);
+            String piece;
+            if (i < DETAILED) {
+                piece = "• " + (entry.link() == null ? "*" + escape(entry.monitorName()) + "*"
+                        : "<" + linkTarget(entry.link()) + "|" + escape(entry.monitorName()) + ">")
+                        + " is *" + entry.status() + "*" + (entry.reasonText() == null ? "" : ": " + cut(escape(entry.reasonText()), 200))
+                        + " (" + Notification.readable(entry.occurredAt()) + ")\n";
+            } else {
+                piece = (i == DETAILED ? "*Also:* " : ", ") + escape(entry.monitorName()) + " (" + entry.status() + ")";
+            }
+            if (text.length() + piece.length() > 2900) {
+                if (blocks.size() >= 49) {
+                    text.append(" … and ").append(entries.size() - i).append(" more");
+                    break;
+                }
+                addSection(blocks, text.toString());
+                text.setLength(0);
+            }
+            text.append(piece);
+        }
+        if (!text.isEmpty()) {
+            addSection(blocks, text.toString());
+        }
     }
 
     private static void addSection(ArrayNode blocks, String mrkdwn) {

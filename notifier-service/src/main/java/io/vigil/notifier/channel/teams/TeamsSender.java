@@ -13,6 +13,7 @@ import io.vigil.notifier.channel.ChannelSender;
 import io.vigil.notifier.channel.HttpTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,11 +64,18 @@ public class TeamsSender implements ChannelSender {
                 .put("weight", "Bolder").put("color", colour(n)).put("wrap", true);
         body.addObject().put("type", "TextBlock").put("text", escape(n.summary())).put("wrap", true);
         if (n.kind() == DeliveryKind.DIGEST) {
+            // the first monitors in detail, then every other one by name: Teams cards must stay small
             ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
-            for (Notification.Entry entry : n.entries()) {
+            List<Notification.Entry> entries = n.entries();
+            for (Notification.Entry entry : entries.subList(0, Math.min(20, entries.size()))) {
                 facts.addObject().put("title", escape(entry.monitorName()))
                         .put("value", escape(entry.status() + (entry.reasonText() == null ? "" : ": " + entry.reasonText())
                                 + " (" + Notification.readable(entry.occurredAt()) + ")"));
+            }
+            if (entries.size() > 20) {
+                body.addObject().put("type", "TextBlock").put("wrap", true).put("text", "Also: " + String.join(", ",
+                        entries.subList(20, entries.size()).stream()
+                                .map(entry -> escape(entry.monitorName()) + " (" + entry.status() + ")").toList()));
             }
             return root.toString();
         }
