@@ -1,0 +1,64 @@
+package io.vigil.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The ingest service's settings ({@code vigil.ingest.*}), mapped from the environment in
+ * application.properties (the environment variable of each is named below).
+ */
+@ConfigMapping(prefix = "vigil.ingest")
+public interface IngestConfig {
+
+    /** {@code VIGIL_PING_BODY_LIMIT}: bytes of a ping body kept byte-exact; the rest is read and discarded. */
+    @WithDefault("102400")
+    int bodyLimit();
+
+    /** {@code VIGIL_PING_BODY_CAP}: a body larger than this many bytes is refused with 413. */
+    @WithDefault("10485760")
+    long bodyCap();
+
+    /**
+     * {@code VIGIL_TRUSTED_PROXIES}: CIDR blocks (or single addresses) of proxies whose
+     * {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed.
+     */
+    @WithDefault("127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")
+    List<String> trustedProxies();
+
+    /** {@code VIGIL_PING_ACK_TIMEOUT}: how long a ping waits for the broker's ack before the answer is 503. */
+    @WithDefault("2s")
+    Duration ackTimeout();
+
+    /** The {@code Retry-After} seconds of a 503. */
+    @WithDefault("2")
+    int retryAfterSeconds();
+
+    /** The Kafka bootstrap servers of this service ({@code VIGIL_KAFKA_BOOTSTRAP} through {@code kafka.bootstrap.servers}). */
+    String kafkaBootstrap();
+
+    /** {@code VIGIL_KAFKA_PARTITIONS}: partitions of the keyed topics when this service creates them. */
+    @WithDefault("8")
+    int partitions();
+
+    /** {@code VIGIL_KAFKA_REPLICATION}: replication factor of the topics when this service creates them. */
+    @WithDefault("1")
+    short replication();
+
+    /** The producer's {@code linger.ms}: a short wait that lets concurrent pings share a request. */
+    @WithDefault("2")
+    int lingerMs();
+
+    /** How often this instance writes its watermark to every partition of the pings topic. */
+    @WithDefault("200ms")
+    Duration watermarkInterval();
+
+    /** The lease of a watermark: the evaluator forgets this instance when no newer watermark came within it. */
+    @WithDefault("5s")
+    Duration leaseTtl();
+
+    /** {@code VIGIL_BENCH_OK_ROUTE}: serve {@code /bench/ok}, a trivial OK answer that measures the HTTP ceiling. */
+    @WithDefault("false")
+    boolean benchOkRoute();
+}

@@ -1,0 +1,175 @@
+package io.vigil.ingest.messaging;
+
+import io.quarkus.logging.Log;
+import io.vigil.contracts.Json;
+import io.vigil.contracts.MonitorRegistered;
+import io.vigil.contracts.Topics;
+import io.vigil.ingest.TokenRegistry;
+import io.vigil.ingest.config.IngestConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Follows the compacted {@link Topics#MONITORS} topic from offset 0 with {@code assign()} (no
+ * consumer group: every instance reads everything) into the {@link TokenRegistry}, and keeps
+ * following it. {@link #caughtUp()} turns true once the end offsets read at start are reached and
+ * stays true, so a broker outage later does not make the service unready.
+ */
+@ApplicationScoped
+public class RegistryFollower {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final IngestConfig config;
+    private final TokenRegistry registry;
+    private volatile boolean caughtUp;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public RegistryFollower(IngestConfig config, TokenRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /** Whether the view holds everything the topic held when this instance started. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Starts the follower thread; returns at once. */
+    public synchronized void start() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-ingest-registry-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A new monitor must be pingable within a second: the broker answers a fetch as soon as a record arrives.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(props);
+        running = true;
+        thread = new Thread(this::run, "vigil-registry-follower");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        KafkaConsumer<String, byte[]> c = consumer;
+        try {
+            Map<TopicPartition, Long> end = assignFromStart(c);
+            while (running) {
+                try {
+                    for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
+                        apply(record);
+                    }
+                    if (!caughtUp && reached(c, end)) {
+                        caughtUp = true;
+                        Log.infof("token registry caught up: %d monitors", registry.size());
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    Log.warnf("token registry follower: %s; retrying", e.toString());
+                    pause();
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            Log.errorf(e, "the token registry follower stopped");
+        } finally {
+            c.close(Duration.ofSeconds(1));
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1000); // a broker error: back off before polling again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    private Map<TopicPartition, Long> assignFromStart(KafkaConsumer<String, byte[]> c) {
+        while (running) {
+            try {
+                List<TopicPartition> partitions = c.partitionsFor(Topics.MONITORS, Duration.ofSeconds(10)).stream()
+                        .map(info -> new TopicPartition(info.topic(), info.partition()))
+                        .toList();
+                if (partitions.isEmpty()) {
+                    continue;
+                }
+                c.assign(partitions);
+                c.seekToBeginning(partitions);
+                return c.endOffsets(partitions, Duration.ofSeconds(10));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                Log.warnf("waiting for the broker to describe %s", Topics.MONITORS);
+            }
+        }
+        throw new WakeupException();
+    }
+
+    private static boolean reached(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (c.position(e.getKey(), Duration.ofSeconds(5)) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        UUID monitorId;
+        try {
+            monitorId = UUID.fromString(record.key());
+        } catch (RuntimeException e) {
+            Log.warnf("skipping a registry record without a monitor id key at %s-%d@%d", record.topic(), record.partition(), record.offset());
+            return;
+        }
+        if (record.value() == null) {
+            registry.delete(monitorId);
+            Log.debugf("monitor %s deleted from the token registry", monitorId);
+            return;
+        }
+        try {
+            MonitorRegistered registered = Json.read(record.value(), MonitorRegistered.class);
+            if (registered.monitorId() == null || !registered.monitorId().equals(monitorId)) {
+                Log.warnf("skipping a registry record whose key and monitor id differ at %s-%d@%d", record.topic(), record.partition(), record.offset());
+                return;
+            }
+            registry.apply(registered);
+        } catch (IllegalArgumentException e) {
+            Log.warnf("skipping a malformed registry record at %s-%d@%d", record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    /** Stops the follower thread and closes its consumer. */
+    public synchronized void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

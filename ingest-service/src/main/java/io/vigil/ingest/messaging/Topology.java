@@ -1,0 +1,54 @@
+package io.vigil.ingest.messaging;
+
+import io.quarkus.logging.Log;
+import io.vigil.contracts.TopicLayout;
+import io.vigil.contracts.Topics;
+import io.vigil.ingest.config.IngestConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * Start-up checks against the broker: Vigil's topics exist (created when missing), and the largest
+ * ping record the body limit allows fits the pings topic's {@code max.message.bytes}.
+ */
+@ApplicationScoped
+public class Topology {
+
+    private final IngestConfig config;
+
+    public Topology(IngestConfig config) {
+        this.config = config;
+    }
+
+    /** Ensures the topics and checks the record size; fails start-up with a clear message otherwise. */
+    public void ensure(int maxRecordSize) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "vigil-ingest-admin");
+        try (Admin admin = Admin.create(props)) {
+            TopicLayout.ensure(admin, config.partitions(), config.replication());
+            ConfigResource pings = new ConfigResource(ConfigResource.Type.TOPIC, Topics.PINGS);
+            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(pings)).all().get(30, TimeUnit.SECONDS);
+            ConfigEntry entry = configs.get(pings).get("max.message.bytes");
+            if (entry != null && entry.value() != null && Long.parseLong(entry.value()) < maxRecordSize) {
+                throw new IllegalStateException(String.format(
+                        "VIGIL_PING_BODY_LIMIT=%d needs records of up to %d bytes, but %s allows %s (raise its max.message.bytes or lower the limit)",
+                        config.bodyLimit(), maxRecordSize, Topics.PINGS, entry.value()));
+            }
+            Log.infof("topics ready; ping bodies kept up to %d bytes (records up to %d bytes)", config.bodyLimit(), maxRecordSize);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the topics", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot describe " + Topics.PINGS + ": " + e.getMessage(), e);
+        }
+    }
+}
