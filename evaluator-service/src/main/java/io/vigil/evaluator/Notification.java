@@ -1,0 +1,48 @@
+package io.vigil.evaluator;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A notification the notifier sent or tried to send (one delivery), as reported on
+ * {@code vigil.deliveries.v1}; its status is the one reported with its newest attempt.
+ */
+@Entity
+@Table(name = "notification")
+public class Notification extends PanacheEntityBase {
+
+    /** The notifier's delivery id. */
+    @Id
+    public UUID id;
+
+    @Column(name = "monitor_id")
+    public UUID monitorId;
+
+    @Column(name = "flip_id")
+    public UUID flipId;
+
+    @Column(name = "channel_id")
+    public UUID channelId;
+
+    /** The channel type's JSON form ({@code slack}), or null. */
+    @Column(name = "channel_type")
+    public String channelType;
+
+    /** {@code alert}, {@code reminder}, {@code digest}, {@code notice} or {@code test}. */
+    public String kind;
+
+    /** {@code PENDING}, {@code SENT} or {@code FAILED}. */
+    public String status;
+
+    /** The newest attempt's time. */
+    @Column(name = "last_at")
+    public Instant lastAt;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+}

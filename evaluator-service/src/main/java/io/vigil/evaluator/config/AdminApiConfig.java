@@ -1,0 +1,38 @@
+package io.vigil.evaluator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The admin API's settings ({@code vigil.evaluator.api.*}), mapped from the environment in application.properties. */
+@ConfigMapping(prefix = "vigil.evaluator.api")
+public interface AdminApiConfig {
+
+    /** {@code VIGIL_ADMIN_KEY}: a full API key ensured at every start (also how a lost key is recovered). */
+    Optional<String> adminKey();
+
+    /** {@code VIGIL_PUBLIC_URL}: the ingest service's public base URL, the base of every ping URL. */
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
+
+    /** {@code VIGIL_ADMIN_URL}: this service's public base URL, the base of badge URLs. */
+    @WithDefault("http://localhost:8081")
+    String adminUrl();
+
+    /** {@code VIGIL_ALLOW_PRIVATE_TARGETS}: accept channel targets on loopback and private addresses. */
+    @WithDefault("false")
+    boolean allowPrivateTargets();
+
+    /** {@code VIGIL_NOTIFIER_URL}: the notifier's base URL, for channel tests. */
+    @WithDefault("http://localhost:8082")
+    String notifierUrl();
+
+    /** How long a channel test may take before the admin API gives up on the notifier. */
+    @WithDefault("PT30S")
+    Duration notifierTimeout();
+
+    /** Request bodies larger than this many bytes are refused with 413. */
+    @WithDefault("262144")
+    long maxBodyBytes();
+}

@@ -1,0 +1,78 @@
+package io.vigil.evaluator.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.vigil.evaluator.Durations;
+import io.vigil.evaluator.Monitor;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A monitor as the admin API shows it (API.md section 3): writable fields first, then the server's.
+ * {@code token}, {@code pingUrl} and {@code badgeUrl} are left out for read-only keys.
+ */
+@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "token",
+        "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "pingUrl", "badgeUrl",
+        "createdAt", "updatedAt"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record MonitorJson(
+        String name,
+        String slug,
+        String description,
+        List<String> tags,
+        ScheduleJson schedule,
+        String grace,
+        String maxRuntime,
+        List<UUID> channels,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String token,
+        UUID id,
+        String status,
+        boolean running,
+        String lastPingAt,
+        String nextDueAt,
+        String lastDuration,
+        long pingCount,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String pingUrl,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String badgeUrl,
+        String createdAt,
+        String updatedAt) {
+
+    /** {@code {"type":"interval","every":"PT5M"}} or {@code {"type":"cron","expression":"0 3 * * *","timezone":"Europe/Oslo"}}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"type", "every", "expression", "timezone"})
+    public record ScheduleJson(String type, String every, String expression, String timezone) {
+    }
+
+    /** The ping URL of a token under the public base URL. */
+    static String pingUrl(String publicUrl, String token) {
+        return trimSlash(publicUrl) + "/ping/" + token;
+    }
+
+    /** The SVG badge URL of a monitor. */
+    static String badgeUrl(String adminUrl, String badgeKey, String slug) {
+        return trimSlash(adminUrl) + "/badge/" + badgeKey + "/" + URLEncoder.encode(slug, StandardCharsets.UTF_8) + ".svg";
+    }
+
+    static MonitorJson of(Monitor monitor, boolean full, String publicUrl, String adminUrl, String badgeKey) {
+        ScheduleJson schedule = "cron".equals(monitor.scheduleType)
+                ? new ScheduleJson("cron", null, monitor.cronExpression, monitor.timezone)
+                : new ScheduleJson("interval", monitor.everyMs == null ? null : Durations.format(Duration.ofMillis(monitor.everyMs)), null, null);
+        return new MonitorJson(monitor.name, monitor.slug, monitor.description, List.copyOf(monitor.tags), schedule,
+                Durations.format(Duration.ofMillis(monitor.graceMs)),
+                monitor.maxRuntimeMs == null ? null : Durations.format(Duration.ofMillis(monitor.maxRuntimeMs)),
+                List.copyOf(monitor.channelIds), full ? monitor.token : null,
+                monitor.id, monitor.status.name(), monitor.running, Times.format(monitor.lastPingAt),
+                Times.format(monitor.dueAt),
+                monitor.lastDurationMs == null ? null : Durations.format(Duration.ofMillis(monitor.lastDurationMs)),
+                monitor.pingCount, full ? pingUrl(publicUrl, monitor.token) : null,
+                full ? badgeUrl(adminUrl, badgeKey, monitor.slug) : null,
+                Times.format(monitor.createdAt), Times.format(monitor.updatedAt));
+    }
+
+    private static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

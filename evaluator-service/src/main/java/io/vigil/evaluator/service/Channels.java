@@ -1,0 +1,171 @@
+package io.vigil.evaluator.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.logging.Log;
+import io.vigil.contracts.ChannelChanged;
+import io.vigil.contracts.Json;
+import io.vigil.contracts.Status;
+import io.vigil.contracts.TargetPolicy;
+import io.vigil.contracts.Topics;
+import io.vigil.evaluator.Channel;
+import io.vigil.evaluator.ChannelConfig;
+import io.vigil.evaluator.Monitor;
+import io.vigil.evaluator.config.AdminApiConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Notification channels: create, replace, delete; every change is written to the outbox as a
+ * {@link ChannelChanged} for {@code vigil.channels.v1} (a deletion as a tombstone) in the same
+ * transaction. Targets are checked against the {@link TargetPolicy}.
+ */
+@ApplicationScoped
+public class Channels {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final Outbox outbox;
+    private final MonitorLifecycle lifecycle;
+    private final EntityManager entities;
+    private final InstantSource clock;
+    private final TargetPolicy targets;
+
+    public Channels(Outbox outbox, MonitorLifecycle lifecycle, EntityManager entities, InstantSource clock,
+                    AdminApiConfig config) {
+        this.outbox = outbox;
+        this.lifecycle = lifecycle;
+        this.entities = entities;
+        this.clock = clock;
+        this.targets = new TargetPolicy(config.allowPrivateTargets());
+    }
+
+    @Transactional
+    public Channel create(ChannelSpec spec) {
+        ObjectNode config = check(spec, null);
+        Channel channel = new Channel();
+        channel.id = UUID.randomUUID();
+        channel.createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        channel.version = 0;
+        apply(channel, spec, config);
+        channel.persist();
+        Log.infof("channel %s (%s) created", channel.id, channel.type.json());
+        return channel;
+    }
+
+    /** Replaces every writable field; masked secrets sent back keep the stored ones. */
+    @Transactional
+    public Channel replace(UUID id, ChannelSpec spec) {
+        Channel channel = Channel.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (channel == null) {
+            throw missing(id);
+        }
+        ObjectNode config = check(spec, channel);
+        apply(channel, spec, config);
+        Log.infof("channel %s (%s) changed", channel.id, channel.type.json());
+        return channel;
+    }
+
+    /** Deletes a channel and removes it from every monitor that used it. */
+    @Transactional
+    public void delete(UUID id) {
+        Channel channel = Channel.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (channel == null) {
+            throw missing(id);
+        }
+        @SuppressWarnings("unchecked")
+        List<Monitor> users = entities.createNativeQuery(
+                        "SELECT * FROM monitor WHERE CAST(:id AS uuid) = ANY(channel_ids) FOR UPDATE", Monitor.class)
+                .setParameter("id", id.toString()).getResultList();
+        for (Monitor monitor : users) {
+            List<UUID> remaining = new ArrayList<>(monitor.channelIds);
+            remaining.remove(id);
+            monitor.channelIds = remaining;
+            monitor.updatedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            lifecycle.reconfigured(monitor);
+        }
+        channel.delete();
+        outbox.enqueue(Topics.CHANNELS, id.toString(), null);
+        Log.infof("channel %s deleted (removed from %d monitors)", id, users.size());
+    }
+
+    @Transactional
+    public Channel get(UUID id) {
+        Channel channel = Channel.findById(id);
+        if (channel == null) {
+            throw missing(id);
+        }
+        return channel;
+    }
+
+    /** Channels by creation time. */
+    @Transactional
+    public Pages.Page<Channel> page(Pages.Cursor after, int limit) {
+        List<Channel> fetched = after == null
+                ? Channel.find("order by createdAt, id").page(0, limit + 1).list()
+                : Channel.find("createdAt > ?1 or (createdAt = ?1 and id > ?2) order by createdAt, id",
+                        after.at(), after.id()).page(0, limit + 1).list();
+        return Pages.of(fetched, limit, channel -> Pages.Cursor.of(channel.createdAt, channel.id));
+    }
+
+    /** The stored, unmasked config of a channel. */
+    public static ObjectNode config(Channel channel) {
+        try {
+            return (ObjectNode) Json.mapper().readTree(channel.config);
+        } catch (Exception e) {
+            throw new IllegalStateException("stored channel config is not JSON", e);
+        }
+    }
+
+    private ObjectNode check(ChannelSpec spec, Channel stored) {
+        List<FieldError> errors = new ArrayList<>(spec.errors());
+        if (spec.type() == null) {
+            throw invalid(errors);
+        }
+        var given = stored == null ? spec.config()
+                : ChannelConfig.unmasked(spec.type(), spec.config(), stored.type, config(stored));
+        ObjectNode config = ChannelConfig.normalise(spec.type(), given == null ? spec.config() : given,
+                (field, message) -> errors.add(new FieldError(field, message)),
+                (field, url) -> targets.refusal(url).ifPresent(reason -> errors.add(new FieldError(field, reason))));
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        return config;
+    }
+
+    private void apply(Channel channel, ChannelSpec spec, ObjectNode config) {
+        channel.name = spec.name();
+        channel.type = spec.type();
+        channel.config = config.toString();
+        channel.notifyOn = new ArrayList<>(spec.notifyOn());
+        channel.remindEveryMs = spec.remindEvery() == null ? null : spec.remindEvery().toMillis();
+        channel.version++;
+        channel.updatedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        outbox.enqueue(Topics.CHANNELS, channel.id.toString(), changed(channel, config));
+    }
+
+    private static ChannelChanged changed(Channel channel, ObjectNode config) {
+        return new ChannelChanged(channel.id, channel.name, channel.type, Json.mapper().convertValue(config, MAP),
+                channel.notifyOn.stream().map(Status::valueOf).toList(),
+                channel.remindEveryMs == null ? null : Duration.ofMillis(channel.remindEveryMs), channel.version);
+    }
+
+    private static InvalidRequestException invalid(List<FieldError> errors) {
+        return new InvalidRequestException(errors.size() == 1 ? "The request has an invalid field."
+                : "The request has " + errors.size() + " invalid fields.", errors);
+    }
+
+    private static NotFoundException missing(UUID id) {
+        return new NotFoundException("No channel with id " + id + ".");
+    }
+}

@@ -1,0 +1,269 @@
+package io.vigil.evaluator.service;
+
+import io.quarkus.logging.Log;
+import io.vigil.contracts.Status;
+import io.vigil.contracts.TokenHash;
+import io.vigil.evaluator.Channel;
+import io.vigil.evaluator.Monitor;
+import io.vigil.evaluator.Schedule;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+import java.text.Normalizer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Monitor configuration use cases of the admin API. Each runs in one transaction with the engine's
+ * {@link MonitorLifecycle}, so the change, its state and its outbox records commit together.
+ */
+@ApplicationScoped
+public class Monitors {
+
+    /** The reserved system monitor's slug. */
+    public static final String PIPELINE_SLUG = "vigil-pipeline";
+
+    private final MonitorLifecycle lifecycle;
+    private final EntityManager entities;
+    private final InstantSource clock;
+
+    public Monitors(MonitorLifecycle lifecycle, EntityManager entities, InstantSource clock) {
+        this.lifecycle = lifecycle;
+        this.entities = entities;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Monitor create(MonitorSpec spec) {
+        List<FieldError> errors = new ArrayList<>(spec.errors());
+        checkChannels(spec.channels(), errors);
+        throwIfInvalid(errors);
+        if (spec.slug() != null && Monitor.findBySlug(spec.slug()) != null) {
+            throw new ConflictException("The slug is taken by another monitor.",
+                    List.of(new FieldError("slug", "is taken by another monitor")));
+        }
+        if (spec.token() != null && Monitor.count("tokenHash", TokenHash.of(spec.token())) > 0) {
+            throw new ConflictException("The token belongs to another monitor.",
+                    List.of(new FieldError("token", "belongs to another monitor")));
+        }
+        Instant now = now();
+        Monitor monitor = new Monitor();
+        monitor.id = UUID.randomUUID();
+        monitor.slug = spec.slug() != null ? spec.slug() : freeSlug(spec.name());
+        String token = spec.token() != null ? spec.token() : Secrets.generate();
+        monitor.token = token;
+        monitor.tokenHash = TokenHash.of(token);
+        monitor.status = Status.NEW;
+        monitor.createdAt = now;
+        apply(monitor, spec, now);
+        monitor.persist();
+        lifecycle.created(monitor);
+        Log.infof("monitor %s (%s) created", monitor.id, monitor.slug);
+        return monitor;
+    }
+
+    /** Replaces every writable field; without a token the token is kept; without a slug the slug is kept. */
+    @Transactional
+    public Monitor replace(UUID id, MonitorSpec spec) {
+        Monitor monitor = lock(id);
+        List<FieldError> errors = new ArrayList<>(spec.errors());
+        if (spec.token() != null && !TokenHash.matches(TokenHash.of(spec.token()), monitor.tokenHash)) {
+            errors.add(new FieldError("token", "can only be set when the monitor is created; use rotate-token to change it"));
+        }
+        checkChannels(spec.channels(), errors);
+        throwIfInvalid(errors);
+        String slug = spec.slug() != null ? spec.slug() : monitor.slug;
+        if (monitor.system) {
+            checkSystemChange(monitor, spec, slug);
+        }
+        if (!slug.equals(monitor.slug)) {
+            Monitor owner = Monitor.findBySlug(slug);
+            if (owner != null && !owner.id.equals(monitor.id)) {
+                throw new ConflictException("The slug is taken by another monitor.",
+                        List.of(new FieldError("slug", "is taken by another monitor")));
+            }
+        }
+        monitor.slug = slug;
+        apply(monitor, spec, now());
+        lifecycle.reconfigured(monitor);
+        Log.infof("monitor %s (%s) changed", monitor.id, monitor.slug);
+        return monitor;
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        Monitor monitor = lock(id);
+        if (monitor.system) {
+            throw new ConflictException("The " + PIPELINE_SLUG + " monitor is Vigil's own and cannot be deleted;"
+                    + " its channels can be changed.");
+        }
+        lifecycle.deleting(monitor);
+        monitor.delete();
+        Log.infof("monitor %s (%s) deleted", id, monitor.slug);
+    }
+
+    @Transactional
+    public Monitor pause(UUID id) {
+        Monitor monitor = lock(id);
+        lifecycle.pause(monitor);
+        return monitor;
+    }
+
+    @Transactional
+    public Monitor resume(UUID id) {
+        Monitor monitor = lock(id);
+        lifecycle.resume(monitor);
+        return monitor;
+    }
+
+    /** A new ping token; the old one stops working once ingest sees the registry record. */
+    @Transactional
+    public Monitor rotateToken(UUID id) {
+        Monitor monitor = lock(id);
+        String token = Secrets.generate();
+        monitor.token = token;
+        monitor.tokenHash = TokenHash.of(token);
+        monitor.updatedAt = now();
+        lifecycle.tokenRotated(monitor);
+        Log.infof("monitor %s (%s): ping token rotated", monitor.id, monitor.slug);
+        return monitor;
+    }
+
+    @Transactional
+    public Monitor get(UUID id) {
+        Monitor monitor = Monitor.findById(id);
+        if (monitor == null) {
+            throw missing(id);
+        }
+        return monitor;
+    }
+
+    /** Monitors by creation time, holding every tag in {@code tags} and (when given) in one of {@code statuses}. */
+    @Transactional
+    public Pages.Page<Monitor> page(List<String> tags, List<Status> statuses, Pages.Cursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM monitor WHERE true");
+        for (int i = 0; i < tags.size(); i++) {
+            sql.append(" AND CAST(:tag").append(i).append(" AS text) = ANY(tags)");
+        }
+        if (!statuses.isEmpty()) {
+            sql.append(" AND status IN (:statuses)");
+        }
+        if (after != null) {
+            sql.append(" AND (created_at > :at OR (created_at = :at AND id > CAST(:id AS uuid)))");
+        }
+        sql.append(" ORDER BY created_at, id LIMIT :limit");
+        Query query = entities.createNativeQuery(sql.toString(), Monitor.class);
+        for (int i = 0; i < tags.size(); i++) {
+            query.setParameter("tag" + i, tags.get(i));
+        }
+        if (!statuses.isEmpty()) {
+            query.setParameter("statuses", statuses.stream().map(Status::name).toList());
+        }
+        if (after != null) {
+            query.setParameter("at", after.at());
+            query.setParameter("id", after.id().toString());
+        }
+        query.setParameter("limit", limit + 1);
+        @SuppressWarnings("unchecked")
+        List<Monitor> fetched = query.getResultList();
+        return Pages.of(fetched, limit, monitor -> Pages.Cursor.of(monitor.createdAt, monitor.id));
+    }
+
+    /** Every monitor, for the Prometheus export and badges. */
+    @Transactional
+    public List<Monitor> all() {
+        return Monitor.list("order by createdAt, id");
+    }
+
+    private void apply(Monitor monitor, MonitorSpec spec, Instant now) {
+        monitor.name = spec.name();
+        monitor.description = spec.description();
+        monitor.tags = new ArrayList<>(spec.tags());
+        spec.schedule().applyTo(monitor);
+        Duration grace = spec.grace() != null ? spec.grace() : spec.schedule().defaultGrace();
+        monitor.graceMs = grace.toMillis();
+        monitor.maxRuntimeMs = spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis();
+        monitor.channelIds = new ArrayList<>(spec.channels());
+        monitor.updatedAt = now;
+    }
+
+    /** The reserved pipeline monitor: only its channels may change. */
+    private static void checkSystemChange(Monitor monitor, MonitorSpec spec, String slug) {
+        Monitor probe = new Monitor();
+        spec.schedule().applyTo(probe);
+        Duration grace = spec.grace() != null ? spec.grace() : spec.schedule().defaultGrace();
+        boolean same = Objects.equals(spec.name(), monitor.name) && Objects.equals(slug, monitor.slug)
+                && Objects.equals(spec.description(), monitor.description)
+                && new HashSet<>(spec.tags()).equals(new HashSet<>(monitor.tags))
+                && Objects.equals(probe.scheduleType, monitor.scheduleType) && Objects.equals(probe.everyMs, monitor.everyMs)
+                && Objects.equals(probe.cronExpression, monitor.cronExpression) && Objects.equals(probe.timezone, monitor.timezone)
+                && grace.toMillis() == monitor.graceMs
+                && Objects.equals(spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis(), monitor.maxRuntimeMs);
+        if (!same) {
+            throw new ConflictException("The " + PIPELINE_SLUG + " monitor is Vigil's own: only its channels can be changed.");
+        }
+    }
+
+    private static void checkChannels(List<UUID> channels, List<FieldError> errors) {
+        if (channels.isEmpty()) {
+            return;
+        }
+        Set<UUID> known = new HashSet<>(Channel.<Channel>list("id in ?1", channels).stream().map(channel -> channel.id).toList());
+        for (int i = 0; i < channels.size(); i++) {
+            if (!known.contains(channels.get(i))) {
+                errors.add(new FieldError("channels[" + i + "]", "no channel has this id"));
+            }
+        }
+    }
+
+    private static void throwIfInvalid(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors.size() == 1 ? "The request has an invalid field."
+                    : "The request has " + errors.size() + " invalid fields.", errors);
+        }
+    }
+
+    /** A slug made from the name: lower case, runs of other characters as one dash, unique by a numeric suffix. */
+    static String freeSlug(String name) {
+        String base = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_-]+", "-").replaceAll("-{2,}", "-").replaceAll("^-|-$", "");
+        if (base.length() > 90) {
+            base = base.substring(0, 90).replaceAll("-$", "");
+        }
+        if (base.isEmpty()) {
+            base = "monitor";
+        }
+        String slug = base;
+        for (int n = 2; Monitor.findBySlug(slug) != null; n++) {
+            slug = base + "-" + n;
+        }
+        return slug;
+    }
+
+    private Monitor lock(UUID id) {
+        Monitor monitor = Monitor.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (monitor == null) {
+            throw missing(id);
+        }
+        return monitor;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static NotFoundException missing(UUID id) {
+        return new NotFoundException("No monitor with id " + id + ".");
+    }
+}
