@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -21,6 +22,7 @@ import org.hibernate.type.SqlTypes;
  */
 @Entity
 @Table(name = "monitor")
+@DynamicUpdate // the admin API writes configuration, the engine writes state: neither overwrites the other's columns
 public class Monitor extends PanacheEntityBase {
 
     @Id

@@ -16,7 +16,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +40,7 @@ public class PingConsumer {
     private final Sweep sweep;
     private final SweepLoop sweepLoop;
     private final AtomicLong lag = new AtomicLong();
+    private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
 
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -65,6 +68,11 @@ public class PingConsumer {
         thread.start();
     }
 
+    /** The partitions this instance applies now. */
+    public Set<Integer> assignedPartitions() {
+        return Set.copyOf(assigned);
+    }
+
     /** Stops consuming; a batch in progress finishes (or rolls back) first. */
     public synchronized void stop() {
         running = false;
@@ -78,6 +86,7 @@ public class PingConsumer {
                 Thread.currentThread().interrupt();
             }
         }
+        assigned.clear();
     }
 
     private void run() {
@@ -205,6 +214,7 @@ public class PingConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(tp -> assigned.add(tp.partition()));
             seekToStored(c, partitions);
             Log.infof("applying pings of partition(s) %s", partitions.stream().map(TopicPartition::partition).toList());
         }
@@ -212,6 +222,12 @@ public class PingConsumer {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // nothing to commit: offsets are stored with the pings they applied
+            partitions.forEach(tp -> assigned.remove(tp.partition()));
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(tp -> assigned.remove(tp.partition()));
         }
     }
 }
