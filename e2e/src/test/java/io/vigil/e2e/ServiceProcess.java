@@ -38,7 +38,8 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts {@code module}'s packaged jar with {@code env} on {@code port} and waits until it is ready. */
     static ServiceProcess start(String module, int port, Map<String, String> env) {
         Path root = Path.of(System.getProperty("vigil.root", "..")).toAbsolutePath().normalize();
-        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = root.resolve(module).resolve(System.getProperty("vigil.services.target", "target"))
+                .resolve("quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them before e2e)");
         }
