@@ -93,7 +93,7 @@ public class ChannelResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a channel", description = "Types: email {to}, slack {webhookUrl}, teams {webhookUrl}, "
             + "webhook {url, method, headers, secret}. Targets on private addresses are refused unless VIGIL_ALLOW_PRIVATE_TARGETS=true.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChannelJson.class), examples = {
             @ExampleObject(name = "slack", value = EXAMPLE_SLACK),
             @ExampleObject(name = "email", value = EXAMPLE_EMAIL),
             @ExampleObject(name = "webhook", value = EXAMPLE_WEBHOOK)}))
@@ -128,7 +128,8 @@ public class ChannelResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace a channel", description = "Masked secrets sent back unchanged keep the stored ones, "
             + "so a GET body can be PUT back.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "slack", value = EXAMPLE_SLACK)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChannelJson.class),
+            examples = @ExampleObject(name = "slack", value = EXAMPLE_SLACK)))
     @APIResponse(responseCode = "200", description = "The channel", content = @Content(schema = @Schema(implementation = ChannelJson.class)))
     @APIResponse(responseCode = "400", description = "Invalid fields")
     @APIResponse(responseCode = "404", description = "No such channel")

@@ -152,7 +152,7 @@ public class MonitorResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a monitor", description = "Answers the monitor with its ping URL. Without a slug one is made "
             + "from the name; an explicit token (at least 16 of [A-Za-z0-9_-], e.g. a Healthchecks check UUID) keeps an existing ping URL working.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MonitorJson.class), examples = {
             @ExampleObject(name = "interval", value = EXAMPLE_CREATE),
             @ExampleObject(name = "cron", value = EXAMPLE_CRON),
             @ExampleObject(name = "import a Healthchecks check", value = EXAMPLE_IMPORT)}))
@@ -200,7 +200,8 @@ public class MonitorResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace a monitor", description = "Every writable field; the server's fields are ignored, so a GET "
             + "body can be PUT back. Without token the token is kept; without slug the slug is kept.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "interval", value = EXAMPLE_CREATE)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MonitorJson.class),
+            examples = @ExampleObject(name = "interval", value = EXAMPLE_CREATE)))
     @APIResponse(responseCode = "200", description = "The monitor", content = @Content(schema = @Schema(implementation = MonitorJson.class)))
     @APIResponse(responseCode = "400", description = "Invalid fields")
     @APIResponse(responseCode = "404", description = "No such monitor")
