@@ -1,0 +1,265 @@
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vigil.contracts.Json;
+import io.vigil.contracts.MonitorRegistered;
+import io.vigil.contracts.TokenHash;
+import io.vigil.contracts.Topics;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The ping benchmark's load generator and helpers (run as a single-file program by run.sh, with the
+ * ingest service's libraries on the class path):
+ * <pre>
+ *   freeport                                         print a free loopback port
+ *   setup  TOKENS_FILE N INGEST_URL KAFKA [ADMIN_URL ADMIN_KEY]
+ *                                                    create N monitors (admin API, else registry topic)
+ *   load   NAME BASE_URL TOKENS_FILE|ok CONNECTIONS SECONDS [RATE]
+ *                                                    closed loop (or open loop at RATE/s), prints a RESULT line
+ *   lag    EVALUATOR_URL                             print the evaluator's vigil_consumer_lag
+ * </pre>
+ * Latency is measured from the time a request was due (open loop) or sent (closed loop) to the
+ * end of its answer; only 200 answers count as durable pings.
+ */
+public class PingBench {
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "freeport" -> {
+                try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    System.out.println(socket.getLocalPort());
+                }
+            }
+            case "setup" -> setup(Path.of(args[1]), Integer.parseInt(args[2]), args[3], args[4],
+                    args.length > 6 ? args[5] : null, args.length > 6 ? args[6] : null);
+            case "load" -> load(args[1], URI.create(args[2]), args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    args.length > 6 ? Integer.parseInt(args[6]) : 0);
+            case "lag" -> System.out.println(lag(args[1]));
+            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    // ---- setup -------------------------------------------------------------------------------
+
+    static void setup(Path tokensFile, int count, String ingestUrl, String kafka, String adminUrl, String adminKey) throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tokens.add("bench_" + UUID.randomUUID().toString().replace("-", ""));
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        if (adminUrl != null && !adminApiAnswers(http, adminUrl, adminKey)) {
+            System.err.println("the evaluator at " + adminUrl + " has no monitors API: registering on the topic instead");
+            adminUrl = null;
+        }
+        if (adminUrl != null) {
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            for (int i = 0; i < count; i++) {
+                String body = "{\"name\":\"bench-" + run + "-" + i + "\",\"schedule\":{\"type\":\"interval\",\"every\":\"PT1H\"},"
+                        + "\"grace\":\"PT1H\",\"token\":\"" + tokens.get(i) + "\"}";
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(adminUrl + "/api/v1/monitors"))
+                        .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 201) {
+                    throw new IllegalStateException("creating a monitor answered " + response.statusCode() + ": " + response.body());
+                }
+            }
+            System.err.println("created " + count + " monitors through the admin API");
+        } else {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+                for (String token : tokens) {
+                    UUID id = UUID.randomUUID();
+                    producer.send(new ProducerRecord<>(Topics.MONITORS, id.toString(),
+                            Json.write(new MonitorRegistered(id, "bench-" + id, TokenHash.of(token), 1))));
+                }
+                producer.flush();
+            }
+            System.err.println("registered " + count + " monitors on " + Topics.MONITORS + " (no evaluator)");
+        }
+        Files.write(tokensFile, tokens);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (String token : List.of(tokens.get(0), tokens.get(tokens.size() - 1))) {
+            while (http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/ping/" + token + "/log")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("ingest did not accept the bench tokens within 60 s");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    static boolean adminApiAnswers(java.net.http.HttpClient http, String adminUrl, String adminKey) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(adminUrl + "/api/v1/monitors?limit=1"))
+                .header("Authorization", "Bearer " + adminKey).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
+    // ---- load --------------------------------------------------------------------------------
+
+    /** Latencies in microseconds, up to 10 s; only touched on the generator's one event loop. */
+    static final class Histogram {
+        final int[] counts = new int[10_000_001];
+        long total;
+        long max;
+
+        void record(long micros) {
+            long m = Math.min(micros, counts.length - 1);
+            counts[(int) m]++;
+            total++;
+            max = Math.max(max, micros);
+        }
+
+        double percentileMillis(double p) {
+            long rank = (long) Math.ceil(p / 100.0 * total);
+            long seen = 0;
+            for (int i = 0; i < counts.length; i++) {
+                seen += counts[i];
+                if (seen >= rank && rank > 0) {
+                    return i / 1000.0;
+                }
+            }
+            return 0;
+        }
+    }
+
+    static void load(String name, URI base, String target, int connections, int seconds, int rate) throws Exception {
+        List<String> paths = new ArrayList<>();
+        if (target.equals("ok")) {
+            paths.add("/bench/ok");
+        } else {
+            for (String token : Files.readAllLines(Path.of(target))) {
+                if (!token.isBlank()) {
+                    paths.add("/ping/" + token.trim());
+                }
+            }
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false));
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost()).setDefaultPort(base.getPort())
+                .setKeepAlive(true).setPipelining(false).setConnectTimeout(5000), new PoolOptions().setHttp1MaxSize(connections));
+        Histogram histogram = new Histogram();
+        long[] ok = new long[1];
+        long[] failed = new long[1];
+        long[] errors = new long[1];
+        long[] lastError = new long[1];
+        String[] firstError = new String[1];
+        CountDownLatch done = new CountDownLatch(1);
+        long durationNanos = Duration.ofSeconds(seconds).toNanos();
+        Context context = vertx.getOrCreateContext();
+        long[] startedAt = new long[1];
+        long[] inFlight = new long[1];
+        long[] endedAt = new long[1];
+
+        class Shooter {
+            int next = ThreadLocalRandom.current().nextInt(paths.size());
+
+            void fire(long dueNanos, boolean again) {
+                String path = paths.get(next++ % paths.size());
+                inFlight[0]++;
+                client.request(HttpMethod.GET, path)
+                        .compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode())))
+                        .onComplete(result -> {
+                            inFlight[0]--;
+                            long now = System.nanoTime();
+                            boolean inWindow = now - startedAt[0] <= durationNanos;
+                            if (inWindow) {
+                                histogram.record((now - dueNanos) / 1000);
+                                if (result.succeeded() && result.result() == 200) {
+                                    ok[0]++;
+                                } else if (result.succeeded()) {
+                                    failed[0]++;
+                                } else {
+                                    errors[0]++;
+                                    if (firstError[0] == null) {
+                                        firstError[0] = String.valueOf(result.cause());
+                                    }
+                                }
+                            }
+                            if (again && inWindow) {
+                                fire(System.nanoTime(), true);
+                            } else if (inFlight[0] == 0 && !inWindow && endedAt[0] == 0) {
+                                endedAt[0] = now;
+                                done.countDown();
+                            }
+                        });
+            }
+        }
+
+        context.runOnContext(v -> {
+            startedAt[0] = System.nanoTime();
+            Shooter shooter = new Shooter();
+            if (rate <= 0) {
+                for (int i = 0; i < connections; i++) {
+                    shooter.fire(System.nanoTime(), true);
+                }
+            } else {
+                long[] sent = new long[1];
+                vertx.setPeriodic(1, id -> {
+                    long now = System.nanoTime();
+                    long elapsed = now - startedAt[0];
+                    if (elapsed > durationNanos) {
+                        vertx.cancelTimer(id);
+                        if (inFlight[0] == 0 && endedAt[0] == 0) {
+                            endedAt[0] = now;
+                            done.countDown();
+                        }
+                        return;
+                    }
+                    long due = elapsed * rate / 1_000_000_000L;
+                    for (; sent[0] < due; sent[0]++) {
+                        // Due time of this request: latency includes any wait for a connection.
+                        shooter.fire(startedAt[0] + sent[0] * 1_000_000_000L / rate, false);
+                    }
+                });
+            }
+        });
+        done.await();
+        client.close().toCompletionStage().toCompletableFuture().get();
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+        double secs = seconds;
+        System.out.printf("RESULT %s ok=%d non200=%d errors=%d ok_per_s=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.1f%s%n",
+                name, ok[0], failed[0], errors[0], ok[0] / secs, histogram.percentileMillis(50), histogram.percentileMillis(99),
+                histogram.percentileMillis(99.9), histogram.max / 1000.0, firstError[0] == null ? "" : " first_error=" + firstError[0]);
+    }
+
+    // ---- lag ---------------------------------------------------------------------------------
+
+    static String lag(String evaluatorUrl) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(evaluatorUrl + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        boolean found = false;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("vigil_consumer_lag")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        return found ? String.format("%.0f", sum) : "n/a";
+    }
+}

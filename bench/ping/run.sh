@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Ping throughput benchmark: starts the embedded devstack (Kafka, PostgreSQL, SMTP sink), the packaged
+# ingest service and, when its packaged jar exists, the evaluator (so the evaluator's consumer lag is
+# real); creates monitors; drives a Java load generator (bench/ping/PingBench.java, Vert.x client) for
+# a fixed time against the ping URL and against the trivial /bench/ok route of the same ingest
+# process (the ceiling), then an open-loop run at a fixed rate for latency; prints a table.
+# Everything it starts is stopped on exit, Ctrl-C included.
+#
+#   bench/ping/run.sh                      # defaults below
+#   DURATION=60 CONNECTIONS=64 RATE=2000 RATE_DURATION=30 MONITORS=200 bench/ping/run.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+DURATION="${DURATION:-60}"
+CONNECTIONS="${CONNECTIONS:-64}"
+RATE="${RATE:-2000}"
+RATE_DURATION="${RATE_DURATION:-30}"
+WARMUP="${WARMUP:-10}"
+MONITORS="${MONITORS:-200}"
+INGEST_JAR="$ROOT/ingest-service/target/quarkus-app/quarkus-run.jar"
+EVALUATOR_JAR="$ROOT/evaluator-service/target/quarkus-app/quarkus-run.jar"
+
+if [[ ! -f "$INGEST_JAR" ]]; then
+  mvn -B -q -o -pl contracts,testkit install -DskipTests
+  mvn -B -q -o -pl ingest-service package -DskipTests
+fi
+if [[ ! -f testkit/target/classpath.txt || ! -d testkit/target/classes ]]; then
+  mvn -B -q -o -pl contracts,testkit install -DskipTests
+fi
+GEN_CP="$ROOT/ingest-service/target/quarkus-app/lib/main/*:$ROOT/ingest-service/target/quarkus-app/lib/boot/*"
+gen() { java -Xmx512m -cp "$GEN_CP" "$ROOT/bench/ping/PingBench.java" "$@"; }
+
+WORK="$(mktemp -d -t vigil-bench-XXXXXX)"
+PIDS=()
+cleanup() {
+  trap - EXIT INT TERM
+  for ((i=${#PIDS[@]}-1; i>=0; i--)); do
+    kill -TERM "${PIDS[$i]}" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { # url seconds
+  for _ in $(seq 1 $(( $2 * 5 ))); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "timed out waiting for $1" >&2; return 1
+}
+
+KAFKA_PORT=$(gen freeport); DB_PORT=$(gen freeport); SMTP_PORT=$(gen freeport)
+INGEST_PORT=$(gen freeport); EVALUATOR_PORT=$(gen freeport)
+
+echo "devstack: Kafka $KAFKA_PORT, PostgreSQL $DB_PORT (data in $WORK)"
+VIGIL_HOME="$WORK/vigil" VIGIL_DEVSTACK_KAFKA_PORT=$KAFKA_PORT VIGIL_DEVSTACK_DB_PORT=$DB_PORT VIGIL_DEVSTACK_SMTP_PORT=$SMTP_PORT \
+  java -Xmx1g -cp "testkit/target/classes:$(cat testkit/target/classpath.txt)" io.vigil.testkit.DevStack >"$WORK/devstack.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do grep -q "DEVSTACK READY" "$WORK/devstack.log" 2>/dev/null && break; sleep 0.2; done
+grep -q "DEVSTACK READY" "$WORK/devstack.log" || { echo "devstack did not start" >&2; tail -20 "$WORK/devstack.log" >&2; exit 1; }
+
+echo "ingest on $INGEST_PORT"
+VIGIL_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT VIGIL_INGEST_PORT=$INGEST_PORT VIGIL_BENCH_OK_ROUTE=true \
+  java -Xmx512m -jar "$INGEST_JAR" >"$WORK/ingest.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$INGEST_PORT/q/health/ready" 90
+
+ADMIN_ARGS=()
+EVALUATOR_URL=""
+if [[ -f "$EVALUATOR_JAR" ]]; then
+  echo "evaluator on $EVALUATOR_PORT"
+  ADMIN_KEY="bench-$(date +%s)-$RANDOM-admin-key-0123456789"
+  VIGIL_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT VIGIL_EVALUATOR_PORT=$EVALUATOR_PORT VIGIL_ADMIN_KEY=$ADMIN_KEY \
+  VIGIL_DB_URL=jdbc:postgresql://127.0.0.1:$DB_PORT/vigil VIGIL_DB_USER=postgres VIGIL_DB_PASSWORD=postgres \
+  VIGIL_PUBLIC_URL=http://127.0.0.1:$INGEST_PORT \
+    java -Xmx512m -jar "$EVALUATOR_JAR" >"$WORK/evaluator.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$EVALUATOR_PORT/q/health/ready" 120
+  EVALUATOR_URL="http://127.0.0.1:$EVALUATOR_PORT"
+  ADMIN_ARGS=("$EVALUATOR_URL" "$ADMIN_KEY")
+else
+  echo "no packaged evaluator ($EVALUATOR_JAR): monitors go straight to the registry topic, no consumer lag"
+fi
+
+INGEST="http://127.0.0.1:$INGEST_PORT"
+gen setup "$WORK/tokens" "$MONITORS" "$INGEST" "127.0.0.1:$KAFKA_PORT" "${ADMIN_ARGS[@]}"
+
+echo "warm-up ${WARMUP}s, then ${DURATION}s against /bench/ok, ${DURATION}s against pings ($CONNECTIONS connections), ${RATE_DURATION}s at $RATE pings/s"
+gen load warmup "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$WARMUP" >/dev/null
+CEILING=$(gen load ceiling "$INGEST" ok "$CONNECTIONS" "$DURATION" | grep '^RESULT')
+echo "$CEILING"
+MAX=$(gen load pings "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$DURATION" | grep '^RESULT')
+echo "$MAX"
+LAG_AFTER_MAX=n/a
+[[ -n "$EVALUATOR_URL" ]] && LAG_AFTER_MAX=$(gen lag "$EVALUATOR_URL")
+FIXED=$(gen load fixed-rate "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$RATE_DURATION" "$RATE" | grep '^RESULT')
+echo "$FIXED"
+LAG_END=n/a
+[[ -n "$EVALUATOR_URL" ]] && LAG_END=$(gen lag "$EVALUATOR_URL")
+
+field() { sed -E "s/.* $2=([^ ]+).*/\1/" <<<"$1"; }
+printf '\n%-34s %12s %9s %9s %9s %8s\n' "run" "200s/s" "p50 ms" "p99 ms" "non-200" "errors"
+for line in "$CEILING" "$MAX" "$FIXED"; do
+  printf '%-34s %12s %9s %9s %9s %8s\n' "$(awk '{print $2}' <<<"$line")" "$(field "$line" ok_per_s)" \
+    "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" "$(field "$line" non200)" "$(field "$line" errors)"
+done
+awk -v p="$(field "$MAX" ok_per_s)" -v c="$(field "$CEILING" ok_per_s)" \
+  'BEGIN { printf "\ndurable pings/s vs ceiling: %.0f / %.0f = %.0f%%\n", p, c, (c > 0 ? 100 * p / c : 0) }'
+echo "evaluator consumer lag (vigil_consumer_lag, records): after the max run $LAG_AFTER_MAX, at the end $LAG_END"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
