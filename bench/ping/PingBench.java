@@ -99,7 +99,7 @@ public class PingBench {
                 }
                 producer.flush();
             }
-            System.err.println("registered " + count + " monitors on " + Topics.MONITORS + " (no evaluator)");
+            System.err.println("registered " + count + " monitors straight on " + Topics.MONITORS);
         }
         Files.write(tokensFile, tokens);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -161,89 +161,113 @@ public class PingBench {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost()).setDefaultPort(base.getPort())
                 .setKeepAlive(true).setPipelining(false).setConnectTimeout(5000), new PoolOptions().setHttp1MaxSize(connections));
-        Histogram histogram = new Histogram();
-        long[] ok = new long[1];
-        long[] failed = new long[1];
-        long[] errors = new long[1];
-        long[] lastError = new long[1];
-        String[] firstError = new String[1];
-        CountDownLatch done = new CountDownLatch(1);
-        long durationNanos = Duration.ofSeconds(seconds).toNanos();
-        Context context = vertx.getOrCreateContext();
-        long[] startedAt = new long[1];
-        long[] inFlight = new long[1];
-        long[] endedAt = new long[1];
-
-        class Shooter {
-            int next = ThreadLocalRandom.current().nextInt(paths.size());
-
-            void fire(long dueNanos, boolean again) {
-                String path = paths.get(next++ % paths.size());
-                inFlight[0]++;
-                client.request(HttpMethod.GET, path)
-                        .compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode())))
-                        .onComplete(result -> {
-                            inFlight[0]--;
-                            long now = System.nanoTime();
-                            boolean inWindow = now - startedAt[0] <= durationNanos;
-                            if (inWindow) {
-                                histogram.record((now - dueNanos) / 1000);
-                                if (result.succeeded() && result.result() == 200) {
-                                    ok[0]++;
-                                } else if (result.succeeded()) {
-                                    failed[0]++;
-                                } else {
-                                    errors[0]++;
-                                    if (firstError[0] == null) {
-                                        firstError[0] = String.valueOf(result.cause());
-                                    }
-                                }
-                            }
-                            if (again && inWindow) {
-                                fire(System.nanoTime(), true);
-                            } else if (inFlight[0] == 0 && !inWindow && endedAt[0] == 0) {
-                                endedAt[0] = now;
-                                done.countDown();
-                            }
-                        });
-            }
-        }
-
-        context.runOnContext(v -> {
-            startedAt[0] = System.nanoTime();
-            Shooter shooter = new Shooter();
-            if (rate <= 0) {
-                for (int i = 0; i < connections; i++) {
-                    shooter.fire(System.nanoTime(), true);
-                }
-            } else {
-                long[] sent = new long[1];
-                vertx.setPeriodic(1, id -> {
-                    long now = System.nanoTime();
-                    long elapsed = now - startedAt[0];
-                    if (elapsed > durationNanos) {
-                        vertx.cancelTimer(id);
-                        if (inFlight[0] == 0 && endedAt[0] == 0) {
-                            endedAt[0] = now;
-                            done.countDown();
-                        }
-                        return;
-                    }
-                    long due = elapsed * rate / 1_000_000_000L;
-                    for (; sent[0] < due; sent[0]++) {
-                        // Due time of this request: latency includes any wait for a connection.
-                        shooter.fire(startedAt[0] + sent[0] * 1_000_000_000L / rate, false);
-                    }
-                });
-            }
-        });
-        done.await();
+        // Unmeasured: open the connections and warm this JVM up with the same requests.
+        new Phase(vertx, client, paths, connections, 3, 0).run();
+        Phase phase = new Phase(vertx, client, paths, connections, seconds, rate);
+        phase.run();
         client.close().toCompletionStage().toCompletableFuture().get();
         vertx.close().toCompletionStage().toCompletableFuture().get();
-        double secs = seconds;
         System.out.printf("RESULT %s ok=%d non200=%d errors=%d ok_per_s=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.1f%s%n",
-                name, ok[0], failed[0], errors[0], ok[0] / secs, histogram.percentileMillis(50), histogram.percentileMillis(99),
-                histogram.percentileMillis(99.9), histogram.max / 1000.0, firstError[0] == null ? "" : " first_error=" + firstError[0]);
+                name, phase.ok, phase.failed, phase.errors, phase.ok / (double) seconds, phase.histogram.percentileMillis(50),
+                phase.histogram.percentileMillis(99), phase.histogram.percentileMillis(99.9), phase.histogram.max / 1000.0,
+                phase.firstError == null ? "" : " first_error=" + phase.firstError);
+    }
+
+    /** One timed run: closed loop over {@code connections} (rate 0) or open loop at {@code rate} requests/s. */
+    static final class Phase {
+        final Vertx vertx;
+        final HttpClient client;
+        final List<String> paths;
+        final int connections;
+        final long durationNanos;
+        final int rate;
+        final Histogram histogram = new Histogram();
+        final CountDownLatch done = new CountDownLatch(1);
+        long ok;
+        long failed;
+        long errors;
+        String firstError;
+        long startedAt;
+        long inFlight;
+        boolean finished;
+        int next = ThreadLocalRandom.current().nextInt(1 << 20);
+
+        Phase(Vertx vertx, HttpClient client, List<String> paths, int connections, int seconds, int rate) {
+            this.vertx = vertx;
+            this.client = client;
+            this.paths = paths;
+            this.connections = connections;
+            this.durationNanos = Duration.ofSeconds(seconds).toNanos();
+            this.rate = rate;
+        }
+
+        void run() throws InterruptedException {
+            Context context = vertx.getOrCreateContext();
+            context.runOnContext(v -> start());
+            done.await();
+        }
+
+        private void start() {
+            startedAt = System.nanoTime();
+            if (rate <= 0) {
+                for (int i = 0; i < connections; i++) {
+                    fire(System.nanoTime(), true);
+                }
+                return;
+            }
+            long[] sent = new long[1];
+            vertx.setPeriodic(1, id -> {
+                long now = System.nanoTime();
+                long elapsed = now - startedAt;
+                if (elapsed > durationNanos) {
+                    vertx.cancelTimer(id);
+                    finishIfIdle(now);
+                    return;
+                }
+                long due = elapsed * rate / 1_000_000_000L;
+                for (; sent[0] < due; sent[0]++) {
+                    // Its due time: the latency includes any wait for a free connection (no coordinated omission).
+                    fire(startedAt + sent[0] * 1_000_000_000L / rate, false);
+                }
+            });
+        }
+
+        private void fire(long dueNanos, boolean again) {
+            String path = paths.get(Math.floorMod(next++, paths.size()));
+            inFlight++;
+            client.request(HttpMethod.GET, path)
+                    .compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode())))
+                    .onComplete(result -> {
+                        inFlight--;
+                        long now = System.nanoTime();
+                        boolean inWindow = now - startedAt <= durationNanos;
+                        if (inWindow) {
+                            histogram.record((now - dueNanos) / 1000);
+                            if (result.succeeded() && result.result() == 200) {
+                                ok++;
+                            } else if (result.succeeded()) {
+                                failed++;
+                            } else {
+                                errors++;
+                                if (firstError == null) {
+                                    firstError = String.valueOf(result.cause());
+                                }
+                            }
+                        }
+                        if (again && inWindow) {
+                            fire(System.nanoTime(), true);
+                        } else if (!inWindow) {
+                            finishIfIdle(now);
+                        }
+                    });
+        }
+
+        private void finishIfIdle(long now) {
+            if (inFlight == 0 && !finished && now - startedAt > durationNanos) {
+                finished = true;
+                done.countDown();
+            }
+        }
     }
 
     // ---- lag ---------------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 #
 #   bench/ping/run.sh                      # defaults below
 #   DURATION=60 CONNECTIONS=64 RATE=2000 RATE_DURATION=30 MONITORS=200 bench/ping/run.sh
+#   EVALUATOR=off bench/ping/run.sh         # ingest alone (monitors registered on the topic)
+#   INGEST_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/ingest.jfr" bench/ping/run.sh   # profile ingest
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -67,13 +69,13 @@ grep -q "DEVSTACK READY" "$WORK/devstack.log" || { echo "devstack did not start"
 
 echo "ingest on $INGEST_PORT"
 VIGIL_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT VIGIL_INGEST_PORT=$INGEST_PORT VIGIL_BENCH_OK_ROUTE=true \
-  java -Xmx512m -jar "$INGEST_JAR" >"$WORK/ingest.log" 2>&1 &
+  java -Xmx512m ${INGEST_JAVA_OPTS:-} -jar "$INGEST_JAR" >"$WORK/ingest.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$INGEST_PORT/q/health/ready" 90
 
 ADMIN_ARGS=()
 EVALUATOR_URL=""
-if [[ -f "$EVALUATOR_JAR" ]]; then
+if [[ -f "$EVALUATOR_JAR" && "${EVALUATOR:-on}" != off ]]; then
   echo "evaluator on $EVALUATOR_PORT"
   ADMIN_KEY="bench-$(date +%s)-$RANDOM-admin-key-0123456789"
   VIGIL_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT VIGIL_EVALUATOR_PORT=$EVALUATOR_PORT VIGIL_ADMIN_KEY=$ADMIN_KEY \
@@ -85,7 +87,7 @@ if [[ -f "$EVALUATOR_JAR" ]]; then
   EVALUATOR_URL="http://127.0.0.1:$EVALUATOR_PORT"
   ADMIN_ARGS=("$EVALUATOR_URL" "$ADMIN_KEY")
 else
-  echo "no packaged evaluator ($EVALUATOR_JAR): monitors go straight to the registry topic, no consumer lag"
+  echo "no evaluator (EVALUATOR=off or no $EVALUATOR_JAR): monitors go straight to the registry topic, no consumer lag"
 fi
 
 INGEST="http://127.0.0.1:$INGEST_PORT"

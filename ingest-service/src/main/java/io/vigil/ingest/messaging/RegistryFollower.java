@@ -55,8 +55,10 @@ public class RegistryFollower {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-ingest-registry-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // A new monitor must be pingable within a second: the broker answers a fetch as soon as a record arrives.
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // A new monitor must be pingable within a second: with fetch.min.bytes=1 the broker answers a
+        // waiting fetch as soon as a record arrives, so the wait only bounds idle fetches.
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         consumer = new KafkaConsumer<>(props);

@@ -10,11 +10,13 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vigil.contracts.PingReceived;
 import io.vigil.contracts.PingType;
+import io.vigil.contracts.TokenHash;
 import io.vigil.ingest.ClientOrigin;
 import io.vigil.ingest.PingUrl;
 import io.vigil.ingest.PingUrl.Family;
 import io.vigil.ingest.TokenRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -126,7 +128,7 @@ final class PingExchange {
         PingUrl.Target target = (PingUrl.Target) url;
         TokenRegistry.Entry entry = target.family() == Family.KENER
                 ? routes.registry.bySlugAndToken(target.slug(), target.token())
-                : routes.registry.byTokenHash(io.vigil.contracts.TokenHash.of(target.token()));
+                : routes.registry.byTokenHash(TokenHash.of(target.token()));
         if (entry == null) {
             answer(Outcome.NOT_FOUND, "not found", false);
             return;
@@ -141,7 +143,7 @@ final class PingExchange {
             if (msg != null) {
                 byte[] all = msg.getBytes(StandardCharsets.UTF_8);
                 size = all.length;
-                bytes = all.length <= routes.config.bodyLimit() ? all : java.util.Arrays.copyOf(all, routes.config.bodyLimit());
+                bytes = all.length <= routes.config.bodyLimit() ? all : Arrays.copyOf(all, routes.config.bodyLimit());
             }
         }
         String rid = target.family() == Family.HEALTHCHECKS ? request.getParam("rid") : null;
