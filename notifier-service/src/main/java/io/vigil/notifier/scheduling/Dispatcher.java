@@ -134,7 +134,12 @@ public class Dispatcher {
                     }
                 }
                 if (claimedCount == 0 || claimedCount < free) {
-                    signal.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
+                    // sleep until woken (a new flip, a finished send) or the next due time, at most the poll interval
+                    Instant now = clock.instant();
+                    Instant nextDue = store.nextDueAfter(now);
+                    long wait = nextDue == null ? pollMillis
+                            : Math.max(1, Math.min(pollMillis, nextDue.toEpochMilli() - now.toEpochMilli()));
+                    signal.tryAcquire(wait, TimeUnit.MILLISECONDS);
                     signal.drainPermits();
                 }
             } catch (InterruptedException e) {

@@ -107,6 +107,12 @@ public class DeliveryStore {
         return claimed;
     }
 
+    /** The earliest future attempt time of any pending delivery (a retry, a rate-limited one, a digest), or null. */
+    public Instant nextDueAfter(Instant now) {
+        return jdbc.one("select min(next_attempt_at) as due from delivery where status = 'PENDING' and next_attempt_at > ?",
+                rs -> Jdbc.instant(rs, "due"), now);
+    }
+
     /** Creates a test delivery for a channel, already claimed by the caller, who sends it at once. */
     @Transactional
     public Claimed createTest(Channel channel, Instant now) {
@@ -118,11 +124,21 @@ public class DeliveryStore {
         return new Claimed(id, null, null, channel.id(), channel.type().json(), DeliveryKind.TEST, 0, 0, null, 0, null, channel);
     }
 
-    /** What a claimed delivery says; null when there is nothing left to say (an empty digest). */
+    /**
+     * What a claimed delivery says; null when there is nothing left to say (an empty digest). A digest
+     * is closed to new members first: the channel's storm window is locked (so an intake transaction
+     * still adding alerts to it commits first) and detached from it (later alerts of the window start
+     * a new digest), so the members it names are exactly the ones its outcome settles.
+     */
+    @Transactional
     public Notification notification(Claimed claimed, Instant now) {
         return switch (claimed.kind()) {
             case TEST -> Notification.test(claimed.id(), claimed.channel().name(), now);
             case DIGEST -> {
+                jdbc.query("select channel_id from storm_window where channel_id = ? for update", rs -> rs.getObject(1),
+                        claimed.channelId());
+                jdbc.update("update storm_window set digest_id = null where channel_id = ? and digest_id = ?",
+                        claimed.channelId(), claimed.id());
                 List<Notification.Entry> entries = jdbc.query("select f.payload from delivery d join flip f on f.id = d.flip_id"
                                 + " where d.digest_id = ? and d.status = 'HELD' order by d.created_at",
                         rs -> {
