@@ -9,6 +9,7 @@
 #   bench/ping/run.sh                      # defaults below
 #   DURATION=60 CONNECTIONS=64 RATE=2000 RATE_DURATION=30 MONITORS=200 bench/ping/run.sh
 #   EVALUATOR=off bench/ping/run.sh         # ingest alone (monitors registered on the topic)
+#   EVALUATOR_JAR=evaluator-service/target-x/quarkus-app/quarkus-run.jar bench/ping/run.sh
 #   INGEST_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/ingest.jfr" bench/ping/run.sh   # profile ingest
 set -euo pipefail
 
@@ -21,7 +22,7 @@ RATE_DURATION="${RATE_DURATION:-30}"
 WARMUP="${WARMUP:-10}"
 MONITORS="${MONITORS:-200}"
 INGEST_JAR="$ROOT/ingest-service/target/quarkus-app/quarkus-run.jar"
-EVALUATOR_JAR="$ROOT/evaluator-service/target/quarkus-app/quarkus-run.jar"
+EVALUATOR_JAR="${EVALUATOR_JAR:-$ROOT/evaluator-service/target/quarkus-app/quarkus-run.jar}"
 
 if [[ ! -f "$INGEST_JAR" ]]; then
   mvn -B -q -o -pl contracts,testkit install -DskipTests
@@ -77,11 +78,13 @@ ADMIN_ARGS=()
 EVALUATOR_URL=""
 if [[ -f "$EVALUATOR_JAR" && "${EVALUATOR:-on}" != off ]]; then
   echo "evaluator on $EVALUATOR_PORT"
+  # A copy, so a rebuild of the evaluator during the run cannot pull the jar from under it.
+  cp -r "$(dirname "$EVALUATOR_JAR")" "$WORK/evaluator-app"
   ADMIN_KEY="bench-$(date +%s)-$RANDOM-admin-key-0123456789"
   VIGIL_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT VIGIL_EVALUATOR_PORT=$EVALUATOR_PORT VIGIL_ADMIN_KEY=$ADMIN_KEY \
   VIGIL_DB_URL=jdbc:postgresql://127.0.0.1:$DB_PORT/vigil VIGIL_DB_USER=postgres VIGIL_DB_PASSWORD=postgres \
   VIGIL_PUBLIC_URL=http://127.0.0.1:$INGEST_PORT \
-    java -Xmx512m -jar "$EVALUATOR_JAR" >"$WORK/evaluator.log" 2>&1 &
+    java -Xmx512m -jar "$WORK/evaluator-app/quarkus-run.jar" >"$WORK/evaluator.log" 2>&1 &
   PIDS+=($!)
   wait_for "http://127.0.0.1:$EVALUATOR_PORT/q/health/ready" 120
   EVALUATOR_URL="http://127.0.0.1:$EVALUATOR_PORT"
