@@ -41,7 +41,9 @@ final class PingExchange {
     private long bodySize;
     private boolean answered;
     private long timer = -1;
+    /** Why the request is refused once its body is drained (null: it is a ping), and with which outcome. */
     private String badRequest;
+    private Outcome refusal = Outcome.BAD_REQUEST;
 
     PingExchange(PingRoutes routes, Vertx vertx, HttpServerRequest request, PingUrl url) {
         this.routes = routes;
@@ -60,10 +62,9 @@ final class PingExchange {
         if (url.family() != Family.UPTIME_KUMA
                 && method != HttpMethod.GET && method != HttpMethod.POST && method != HttpMethod.HEAD) {
             request.response().putHeader("Allow", "GET, POST, HEAD, OPTIONS");
-            answer(Outcome.METHOD_NOT_ALLOWED, "method not allowed", false);
-            return;
-        }
-        if (url instanceof PingUrl.Malformed malformed) {
+            refusal = Outcome.METHOD_NOT_ALLOWED;
+            badRequest = "method not allowed";
+        } else if (url instanceof PingUrl.Malformed malformed) {
             badRequest = malformed.reason();
         } else if (url.family() == Family.HEALTHCHECKS) {
             String rid = request.getParam("rid");
@@ -122,7 +123,7 @@ final class PingExchange {
             return;
         }
         if (badRequest != null) {
-            answer(Outcome.BAD_REQUEST, badRequest, false);
+            answer(refusal, badRequest, false);
             return;
         }
         PingUrl.Target target = (PingUrl.Target) url;
