@@ -64,6 +64,19 @@ class RetryTest {
     }
 
     @Test
+    void aRecoveryWaitsBehindItsMonitorsRetryingDownAlert() {
+        receiver.enqueue(Reply.status(500), Reply.status(502));
+        UUID channel = Fixtures.webhook(receiver.url("/ordered"));
+        Fixtures.Monitor monitor = new Fixtures.Monitor("ordered", channel);
+        Fixtures.publish(monitor.down());
+        Fixtures.publish(monitor.up());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/ordered").size() == 4);
+        assertThat(receiver.requests("/ordered")).extracting(request -> request.bodyText().contains("\"status\":\"UP\""))
+                .containsExactly(false, false, false, true);
+    }
+
+    @Test
     void tooManyRequestsWaitsForRetryAfter() {
         receiver.enqueue(Reply.status(429).withHeader("Retry-After", "2"));
         UUID channel = Fixtures.webhook(receiver.url("/busy"));
