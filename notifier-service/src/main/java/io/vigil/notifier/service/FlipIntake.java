@@ -12,6 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,14 +49,51 @@ public class FlipIntake {
     /** Records the deliveries of a batch of flips; returns how many deliveries were created. */
     @Transactional
     public int record(List<MonitorFlipped> flips, Instant now) {
+        Batch batch = new Batch();
+        Set<UUID> named = new java.util.HashSet<>();
+        flips.stream().filter(flip -> flip.channels() != null).forEach(flip -> named.addAll(flip.channels()));
+        channels.findLive(named).forEach(channel -> batch.channels.put(channel.id(), channel));
         int created = 0;
         for (MonitorFlipped flip : flips) {
-            created += record(flip, now);
+            created += record(flip, now, batch);
+        }
+        for (Window window : batch.windows.values()) {
+            jdbc.update("update storm_window set window_start = ?, alert_count = ?, digest_id = ? where channel_id = ?",
+                    window.start, window.count, window.digestId, window.channelId);
         }
         return created;
     }
 
-    private int record(MonitorFlipped flip, Instant now) {
+    /** A channel's storm window, locked for the batch's transaction and written back at its end. */
+    private static final class Window {
+        final UUID channelId;
+        Instant start;
+        int count;
+        UUID digestId;
+
+        Window(UUID channelId, Instant start, int count, UUID digestId) {
+            this.channelId = channelId;
+            this.start = start;
+            this.count = count;
+            this.digestId = digestId;
+        }
+    }
+
+    /** What one batch's flips share: the channels they name and the storm windows they touched. */
+    private static final class Batch {
+        final Map<UUID, Channel> channels = new HashMap<>();
+        final Map<UUID, Window> windows = new HashMap<>();
+    }
+
+    private List<Channel> live(Collection<UUID> ids, Batch batch) {
+        List<UUID> missing = ids.stream().filter(id -> !batch.channels.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            channels.findLive(missing).forEach(channel -> batch.channels.put(channel.id(), channel));
+        }
+        return ids.stream().distinct().map(batch.channels::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    private int record(MonitorFlipped flip, Instant now, Batch batch) {
         int inserted = jdbc.update("insert into flip (id, monitor_id, sequence, status, previous_status, payload, received_at)"
                         + " values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
                 flip.eventId(), flip.monitor().id(), flip.sequence(), flip.status().name(),
@@ -69,23 +109,23 @@ public class FlipIntake {
         int created = 0;
         switch (flip.status()) {
             case LATE, DOWN -> {
-                for (Channel channel : channels.findLive(named)) {
+                for (Channel channel : live(named, batch)) {
                     if (channel.notifies(flip.status())) {
-                        created += create(flip, channel, DeliveryKind.ALERT, now);
+                        created += create(flip, channel, DeliveryKind.ALERT, now, batch);
                     }
                 }
             }
             case UP -> {
-                for (Channel channel : channels.findLive(named)) {
+                for (Channel channel : live(named, batch)) {
                     if (channel.notifies(Status.UP) && alertedAboutProblem(flip, channel.id())) {
-                        created += create(flip, channel, DeliveryKind.ALERT, now);
+                        created += create(flip, channel, DeliveryKind.ALERT, now, batch);
                     }
                 }
             }
             case PAUSED -> {
                 if (flip.previousStatus() == Status.DOWN) {
-                    for (Channel channel : channels.findLive(alertedChannels(flip))) {
-                        created += create(flip, channel, DeliveryKind.NOTICE, now);
+                    for (Channel channel : live(alertedChannels(flip), batch)) {
+                        created += create(flip, channel, DeliveryKind.NOTICE, now, batch);
                     }
                 }
             }
@@ -118,8 +158,8 @@ public class FlipIntake {
                 rs -> Jdbc.uuid(rs, "channel_id"), flip.monitor().id(), problemStart(flip), flip.sequence()));
     }
 
-    private int create(MonitorFlipped flip, Channel channel, DeliveryKind kind, Instant now) {
-        UUID digestId = channel.digestible() ? stormGate(flip, channel, now) : null;
+    private int create(MonitorFlipped flip, Channel channel, DeliveryKind kind, Instant now, Batch batch) {
+        UUID digestId = channel.digestible() ? stormGate(flip, channel, now, batch) : null;
         DeliveryStatus status = digestId == null ? DeliveryStatus.PENDING : DeliveryStatus.HELD;
         return jdbc.update("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq, flip_sequence,"
                         + " flip_status, status, digest_id, created_at, next_attempt_at)"
@@ -133,37 +173,35 @@ public class FlipIntake {
      * threshold the alert is held for the window's one digest, created on the first overflow and due
      * when the window closes. Returns the digest's id, or null when the alert goes on its own.
      */
-    private UUID stormGate(MonitorFlipped flip, Channel channel, Instant now) {
-        jdbc.update("insert into storm_window (channel_id, window_start, alert_count) values (?, ?, 0)"
-                + " on conflict (channel_id) do nothing", channel.id(), now);
-        record Window(Instant start, int count, UUID digestId) { }
-        Window window = jdbc.one("select * from storm_window where channel_id = ? for update",
-                rs -> new Window(Jdbc.instant(rs, "window_start"), rs.getInt("alert_count"), Jdbc.uuid(rs, "digest_id")),
-                channel.id());
-        Instant start = window.start();
-        int count = window.count();
-        UUID digestId = window.digestId();
-        if (!now.isBefore(start.plus(config.storm().window()))) {
-            start = now;
-            count = 0;
-            digestId = null;
+    private UUID stormGate(MonitorFlipped flip, Channel channel, Instant now, Batch batch) {
+        Window window = batch.windows.get(channel.id());
+        if (window == null) {
+            jdbc.update("insert into storm_window (channel_id, window_start, alert_count) values (?, ?, 0)"
+                    + " on conflict (channel_id) do nothing", channel.id(), now);
+            window = jdbc.one("select * from storm_window where channel_id = ? for update",
+                    rs -> new Window(Jdbc.uuid(rs, "channel_id"), Jdbc.instant(rs, "window_start"), rs.getInt("alert_count"),
+                            Jdbc.uuid(rs, "digest_id")), channel.id());
+            batch.windows.put(channel.id(), window);
         }
-        count++;
-        UUID held = null;
-        if (count > config.storm().threshold()) {
-            if (digestId == null) {
-                digestId = UUID.randomUUID();
-                jdbc.update("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq, flip_sequence,"
-                                + " flip_status, status, created_at, next_attempt_at) values (?, ?, null, ?, ?, 'digest', 0, 0, null,"
-                                + " 'PENDING', ?, ?)",
-                        digestId, flip.eventId(), channel.id(), channel.type().json(), now, start.plus(config.storm().window()));
-                Log.infof("alert storm on channel %s: the rest of the window goes as digest %s", channel.id(), digestId);
-            }
-            held = digestId;
+        if (!now.isBefore(window.start.plus(config.storm().window()))) {
+            window.start = now;
+            window.count = 0;
+            window.digestId = null;
         }
-        jdbc.update("update storm_window set window_start = ?, alert_count = ?, digest_id = ? where channel_id = ?",
-                start, count, digestId, channel.id());
-        return held;
+        window.count++;
+        if (window.count <= config.storm().threshold()) {
+            return null;
+        }
+        if (window.digestId == null) {
+            window.digestId = UUID.randomUUID();
+            jdbc.update("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq, flip_sequence,"
+                            + " flip_status, status, created_at, next_attempt_at) values (?, ?, null, ?, ?, 'digest', 0, 0, null,"
+                            + " 'PENDING', ?, ?)",
+                    window.digestId, flip.eventId(), channel.id(), channel.type().json(), now,
+                    window.start.plus(config.storm().window()));
+            Log.infof("alert storm on channel %s: the rest of the window goes as digest %s", channel.id(), window.digestId);
+        }
+        return window.digestId;
     }
 
     /** Deliveries of a flip (for tests and the admin view). */
