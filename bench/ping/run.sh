@@ -7,7 +7,7 @@
 # Everything it starts is stopped on exit, Ctrl-C included.
 #
 #   bench/ping/run.sh                      # defaults below
-#   DURATION=60 CONNECTIONS=64 RATE=2000 RATE_DURATION=30 MONITORS=200 bench/ping/run.sh
+#   DURATION=60 CONNECTIONS=256 RATE=2000 RATE_DURATION=30 MONITORS=200 bench/ping/run.sh
 #   EVALUATOR=off bench/ping/run.sh         # ingest alone (monitors registered on the topic)
 #   EVALUATOR_JAR=evaluator-service/target-x/quarkus-app/quarkus-run.jar bench/ping/run.sh
 #   INGEST_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/ingest.jfr" bench/ping/run.sh   # profile ingest
@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 DURATION="${DURATION:-60}"
-CONNECTIONS="${CONNECTIONS:-64}"
+CONNECTIONS="${CONNECTIONS:-256}"
 RATE="${RATE:-2000}"
 RATE_DURATION="${RATE_DURATION:-30}"
 WARMUP="${WARMUP:-10}"
