@@ -103,9 +103,14 @@ public class PingConsumer {
                     batch.put(tp.partition(), records.records(tp));
                 }
                 try {
+                    long started = System.nanoTime();
                     PingApplier.Outcome outcome = applier.apply(batch);
-                    if (outcome.watermarkMoved() || outcome.applied() > 0) {
+                    Log.debugf("applied %d record(s), %d ping(s) in %d ms", records.count(), outcome.applied(),
+                            (System.nanoTime() - started) / 1_000_000);
+                    if (outcome.applied() > 0) {
                         sweepLoop.nudge();
+                    } else if (outcome.watermarkMoved()) {
+                        sweepLoop.watermarkMoved();
                     }
                 } catch (RuntimeException e) {
                     if (poison(e)) {

@@ -40,6 +40,7 @@ public class SweepLoop {
     private boolean nudged;
     private volatile boolean running;
     private volatile Instant lastPass;
+    private volatile boolean held;
     private Thread thread;
     private Instant startedAt;
     private UUID pipelineId;
@@ -81,7 +82,17 @@ public class SweepLoop {
         }
     }
 
-    /** Something changed (a watermark moved, a deadline was set): look again now. */
+    /**
+     * A watermark moved: look again now only when the last pass left a deadline held back by a watermark
+     * (otherwise the timer armed at the next deadline is enough).
+     */
+    public void watermarkMoved() {
+        if (held) {
+            nudge();
+        }
+    }
+
+    /** A deadline may have changed (pings applied, a monitor paused, resumed or reconfigured): look again now. */
     public void nudge() {
         lock.lock();
         try {
@@ -131,6 +142,7 @@ public class SweepLoop {
         sweepTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 
         Instant wakeAt = clock.instant().plus(config.safetyPoll());
+        boolean anyHeld = false;
         for (var entry : sweep.earliestAlerts(partitions).entrySet()) {
             Instant alert = entry.getValue();
             if (alert.isAfter(now)) {
@@ -139,9 +151,11 @@ public class SweepLoop {
                 if (at.isBefore(wakeAt)) {
                     wakeAt = at;
                 }
+            } else {
+                anyHeld = true; // held by its partition's watermark: the next batch that moves it wakes the sweep
             }
-            // an alert already past is held by its partition's watermark: the next apply batch nudges
         }
+        held = anyHeld;
         return wakeAt;
     }
 

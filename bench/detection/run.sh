@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Detection benchmark: packages the evaluator, then runs it against an embedded broker and PostgreSQL with
+# 100,000 active monitors (or $1) plus 900,000 idle ones (or $2) and prints (and writes
+# bench/detection/target/RESULTS.md) the table.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mvn -B -o -q -pl evaluator-service package -DskipTests -Dvigil.build.dir=target-bench
+mvn -B -o -q -f bench/detection/pom.xml package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+exec java -Dvigil.root="$PWD" -cp "bench/detection/target/classes:$(cat bench/detection/target/classpath.txt)" \
+  io.vigil.bench.detection.DetectionBench "$@"
