@@ -1,5 +1,7 @@
 package io.vigil.notifier;
 
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Converter;
 import java.util.Locale;
 
 /** Why a delivery exists; the lower-case name is its JSON and database form. */
@@ -21,5 +23,20 @@ public enum DeliveryKind {
 
     public static DeliveryKind of(String code) {
         return valueOf(code.toUpperCase(Locale.ROOT));
+    }
+
+    /** Stores a kind as its lower-case code, the form the {@code delivery.kind} column holds. */
+    @Converter
+    public static class Column implements AttributeConverter<DeliveryKind, String> {
+
+        @Override
+        public String convertToDatabaseColumn(DeliveryKind kind) {
+            return kind == null ? null : kind.code();
+        }
+
+        @Override
+        public DeliveryKind convertToEntityAttribute(String code) {
+            return code == null ? null : of(code);
+        }
     }
 }

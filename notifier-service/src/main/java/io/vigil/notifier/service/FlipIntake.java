@@ -5,20 +5,28 @@ import io.vigil.contracts.Json;
 import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.Status;
 import io.vigil.notifier.Channel;
+import io.vigil.notifier.Delivery;
 import io.vigil.notifier.DeliveryKind;
 import io.vigil.notifier.DeliveryStatus;
+import io.vigil.notifier.Flip;
+import io.vigil.notifier.StormWindow;
 import io.vigil.notifier.config.NotifierConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.hibernate.query.TypedParameterValue;
+import org.hibernate.type.StandardBasicTypes;
 
 /**
  * Turns flips into deliveries (API.md section 4 routing), in one transaction per batch of records:
@@ -36,12 +44,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class FlipIntake {
 
-    private final Jdbc jdbc;
+    private final EntityManager em;
     private final ChannelStore channels;
     private final NotifierConfig config;
 
-    public FlipIntake(Jdbc jdbc, ChannelStore channels, NotifierConfig config) {
-        this.jdbc = jdbc;
+    public FlipIntake(EntityManager em, ChannelStore channels, NotifierConfig config) {
+        this.em = em;
         this.channels = channels;
         this.config = config;
     }
@@ -50,39 +58,21 @@ public class FlipIntake {
     @Transactional
     public int record(List<MonitorFlipped> flips, Instant now) {
         Batch batch = new Batch();
-        Set<UUID> named = new java.util.HashSet<>();
+        Set<UUID> named = new HashSet<>();
         flips.stream().filter(flip -> flip.channels() != null).forEach(flip -> named.addAll(flip.channels()));
         channels.findLive(named).forEach(channel -> batch.channels.put(channel.id(), channel));
         int created = 0;
         for (MonitorFlipped flip : flips) {
             created += record(flip, now, batch);
         }
-        for (Window window : batch.windows.values()) {
-            jdbc.update("update storm_window set window_start = ?, alert_count = ?, digest_id = ? where channel_id = ?",
-                    window.start, window.count, window.digestId, window.channelId);
-        }
+        // the storm windows touched stay locked and are written back (dirty entities) at commit
         return created;
     }
 
-    /** A channel's storm window, locked for the batch's transaction and written back at its end. */
-    private static final class Window {
-        final UUID channelId;
-        Instant start;
-        int count;
-        UUID digestId;
-
-        Window(UUID channelId, Instant start, int count, UUID digestId) {
-            this.channelId = channelId;
-            this.start = start;
-            this.count = count;
-            this.digestId = digestId;
-        }
-    }
-
-    /** What one batch's flips share: the channels they name and the storm windows they touched. */
+    /** What one batch's flips share: the channels they name and the storm windows they touched (locked). */
     private static final class Batch {
         final Map<UUID, Channel> channels = new HashMap<>();
-        final Map<UUID, Window> windows = new HashMap<>();
+        final Map<UUID, StormWindow> windows = new HashMap<>();
     }
 
     private List<Channel> live(Collection<UUID> ids, Batch batch) {
@@ -90,21 +80,25 @@ public class FlipIntake {
         if (!missing.isEmpty()) {
             channels.findLive(missing).forEach(channel -> batch.channels.put(channel.id(), channel));
         }
-        return ids.stream().distinct().map(batch.channels::get).filter(java.util.Objects::nonNull).toList();
+        return ids.stream().distinct().map(batch.channels::get).filter(Objects::nonNull).toList();
     }
 
     private int record(MonitorFlipped flip, Instant now, Batch batch) {
-        int inserted = jdbc.update("insert into flip (id, monitor_id, sequence, status, previous_status, payload, received_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
-                flip.eventId(), flip.monitor().id(), flip.sequence(), flip.status().name(),
-                flip.previousStatus() == null ? null : flip.previousStatus().name(), new String(Json.write(flip),
-                        java.nio.charset.StandardCharsets.UTF_8), now);
+        int inserted = em.createNativeQuery("insert into flip (id, monitor_id, sequence, status, previous_status, payload,"
+                        + " received_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7) on conflict (id) do nothing")
+                .setParameter(1, flip.eventId()).setParameter(2, flip.monitor().id()).setParameter(3, flip.sequence())
+                .setParameter(4, flip.status().name())
+                .setParameter(5, new TypedParameterValue<>(StandardBasicTypes.STRING,
+                        flip.previousStatus() == null ? null : flip.previousStatus().name()))
+                .setParameter(6, new String(Json.write(flip), StandardCharsets.UTF_8)).setParameter(7, now)
+                .executeUpdate();
         if (inserted == 0) {
             Log.debugf("flip %s already taken in", flip.eventId());
             return 0;
         }
-        jdbc.update("update delivery set status = 'CANCELLED' where monitor_id = ? and kind = 'reminder'"
-                + " and status = 'PENDING' and flip_sequence < ?", flip.monitor().id(), flip.sequence());
+        em.createNativeQuery("update delivery set status = 'CANCELLED' where monitor_id = ?1 and kind = 'reminder'"
+                        + " and status = 'PENDING' and flip_sequence < ?2")
+                .setParameter(1, flip.monitor().id()).setParameter(2, flip.sequence()).executeUpdate();
         List<UUID> named = flip.channels() == null ? List.of() : flip.channels();
         int created = 0;
         switch (flip.status()) {
@@ -138,12 +132,7 @@ public class FlipIntake {
 
     /** The sequence of the monitor's last OK flip (UP, NEW or PAUSED) before this one: the problem starts after it. */
     private long problemStart(MonitorFlipped flip) {
-        Long last = jdbc.one("select max(sequence) as s from flip where monitor_id = ? and sequence < ?"
-                        + " and status in ('UP', 'NEW', 'PAUSED')",
-                rs -> {
-                    long value = rs.getLong("s");
-                    return rs.wasNull() ? null : value;
-                }, flip.monitor().id(), flip.sequence());
+        Long last = Flip.findLastOkSequenceBefore(flip.monitor().id(), flip.sequence());
         return last == null ? Long.MIN_VALUE : last;
     }
 
@@ -153,19 +142,21 @@ public class FlipIntake {
 
     /** The channels that got (or are getting) an alert about the problem this flip ends. */
     private Set<UUID> alertedChannels(MonitorFlipped flip) {
-        return new LinkedHashSet<>(jdbc.query("select distinct channel_id from delivery where monitor_id = ? and kind = 'alert'"
-                        + " and flip_status in ('LATE', 'DOWN') and status <> 'CANCELLED' and flip_sequence > ? and flip_sequence < ?",
-                rs -> Jdbc.uuid(rs, "channel_id"), flip.monitor().id(), problemStart(flip), flip.sequence()));
+        return new LinkedHashSet<>(Delivery.findChannelsAlertedBetween(flip.monitor().id(), problemStart(flip),
+                flip.sequence()));
     }
 
     private int create(MonitorFlipped flip, Channel channel, DeliveryKind kind, Instant now, Batch batch) {
         UUID digestId = channel.digestible() ? stormGate(flip, channel, now, batch) : null;
         DeliveryStatus status = digestId == null ? DeliveryStatus.PENDING : DeliveryStatus.HELD;
-        return jdbc.update("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq, flip_sequence,"
-                        + " flip_status, status, digest_id, created_at, next_attempt_at)"
-                        + " values (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) on conflict do nothing",
-                UUID.randomUUID(), flip.eventId(), flip.monitor().id(), channel.id(), channel.type().json(), kind.code(),
-                flip.sequence(), flip.status().name(), status.name(), digestId, now, now);
+        return em.createNativeQuery("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq,"
+                        + " flip_sequence, flip_status, status, digest_id, created_at, next_attempt_at)"
+                        + " values (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12) on conflict do nothing")
+                .setParameter(1, UUID.randomUUID()).setParameter(2, flip.eventId()).setParameter(3, flip.monitor().id())
+                .setParameter(4, channel.id()).setParameter(5, channel.type().json()).setParameter(6, kind.code())
+                .setParameter(7, flip.sequence()).setParameter(8, flip.status().name()).setParameter(9, status.name())
+                .setParameter(10, new TypedParameterValue<>(StandardBasicTypes.UUID, digestId))
+                .setParameter(11, now).setParameter(12, now).executeUpdate();
     }
 
     /**
@@ -174,38 +165,40 @@ public class FlipIntake {
      * when the window closes. Returns the digest's id, or null when the alert goes on its own.
      */
     private UUID stormGate(MonitorFlipped flip, Channel channel, Instant now, Batch batch) {
-        Window window = batch.windows.get(channel.id());
+        StormWindow window = batch.windows.get(channel.id());
         if (window == null) {
-            jdbc.update("insert into storm_window (channel_id, window_start, alert_count) values (?, ?, 0)"
-                    + " on conflict (channel_id) do nothing", channel.id(), now);
-            window = jdbc.one("select * from storm_window where channel_id = ? for update",
-                    rs -> new Window(Jdbc.uuid(rs, "channel_id"), Jdbc.instant(rs, "window_start"), rs.getInt("alert_count"),
-                            Jdbc.uuid(rs, "digest_id")), channel.id());
+            em.createNativeQuery("insert into storm_window (channel_id, window_start, alert_count) values (?1, ?2, 0)"
+                            + " on conflict (channel_id) do nothing")
+                    .setParameter(1, channel.id()).setParameter(2, now).executeUpdate();
+            window = StormWindow.findLocked(channel.id());
             batch.windows.put(channel.id(), window);
         }
-        if (!now.isBefore(window.start.plus(config.storm().window()))) {
-            window.start = now;
-            window.count = 0;
+        if (!now.isBefore(window.windowStart.plus(config.storm().window()))) {
+            window.windowStart = now;
+            window.alertCount = 0;
             window.digestId = null;
         }
-        window.count++;
-        if (window.count <= config.storm().threshold()) {
+        window.alertCount++;
+        if (window.alertCount <= config.storm().threshold()) {
             return null;
         }
         if (window.digestId == null) {
             window.digestId = UUID.randomUUID();
-            jdbc.update("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq, flip_sequence,"
-                            + " flip_status, status, created_at, next_attempt_at) values (?, ?, null, ?, ?, 'digest', 0, 0, null,"
-                            + " 'PENDING', ?, ?)",
-                    window.digestId, flip.eventId(), channel.id(), channel.type().json(), now,
-                    window.start.plus(config.storm().window()));
+            // SQL, like the alerts around it, so its position (creation order) follows the alerts before it
+            em.createNativeQuery("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq,"
+                            + " flip_sequence, flip_status, status, created_at, next_attempt_at)"
+                            + " values (?1, ?2, null, ?3, ?4, 'digest', 0, 0, null, 'PENDING', ?5, ?6)")
+                    .setParameter(1, window.digestId).setParameter(2, flip.eventId()).setParameter(3, channel.id())
+                    .setParameter(4, channel.type().json()).setParameter(5, now)
+                    .setParameter(6, window.windowStart.plus(config.storm().window())).executeUpdate();
             Log.infof("alert storm on channel %s: the rest of the window goes as digest %s", channel.id(), window.digestId);
         }
         return window.digestId;
     }
 
     /** Deliveries of a flip (for tests and the admin view). */
+    @Transactional
     public List<UUID> deliveriesOf(UUID flipId) {
-        return new ArrayList<>(jdbc.query("select id from delivery where flip_id = ?", rs -> Jdbc.uuid(rs, "id"), flipId));
+        return Delivery.findIdsOfFlip(flipId);
     }
 }
