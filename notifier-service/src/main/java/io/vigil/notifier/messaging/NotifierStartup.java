@@ -10,7 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
 
-/** Brings the notifier up in order: topics, the channel view, the flip consumer, the dispatcher; and down in reverse. */
+/**
+ * Brings the notifier up in order: topics, the outbox relay, the channel view, the flip consumer, the dispatcher;
+ * and down in reverse, so the last attempts' outcomes are relayed before the relay stops.
+ */
 @ApplicationScoped
 public class NotifierStartup {
 
@@ -19,9 +22,11 @@ public class NotifierStartup {
     private final ChannelView channelView;
     private final FlipConsumer flipConsumer;
     private final Dispatcher dispatcher;
+    private final OutboxRelay relay;
 
     public NotifierStartup(KafkaSettings settings, NotifierConfig config, ChannelView channelView, FlipConsumer flipConsumer,
-                           Dispatcher dispatcher) {
+                           Dispatcher dispatcher, OutboxRelay relay) {
+        this.relay = relay;
         this.settings = settings;
         this.config = config;
         this.channelView = channelView;
@@ -33,6 +38,7 @@ public class NotifierStartup {
         try (Admin admin = Admin.create(settings.admin())) {
             TopicLayout.ensure(admin, config.kafkaPartitions(), config.kafkaReplication());
         }
+        relay.start();
         channelView.start();
         flipConsumer.start();
         dispatcher.start();
@@ -43,5 +49,6 @@ public class NotifierStartup {
         flipConsumer.stop();
         channelView.stop();
         dispatcher.stop();
+        relay.stop();
     }
 }

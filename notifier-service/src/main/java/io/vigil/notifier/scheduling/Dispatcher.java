@@ -3,14 +3,12 @@ package io.vigil.notifier.scheduling;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.vigil.contracts.ChannelType;
-import io.vigil.contracts.DeliveryAttempted;
 import io.vigil.notifier.Channel;
 import io.vigil.notifier.Notification;
 import io.vigil.notifier.SendResult;
 import io.vigil.notifier.TargetCheck;
 import io.vigil.notifier.channel.ChannelSender;
 import io.vigil.notifier.config.NotifierConfig;
-import io.vigil.notifier.messaging.DeliveryPublisher;
 import io.vigil.notifier.service.DeliveryStore;
 import io.vigil.notifier.service.DeliveryStore.Claimed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The one choke point of delivery: claims due deliveries, re-checks the target against the
  * target policy at send time ({@link TargetCheck}), sends through the channel's sender on a worker thread (never a
  * consumer's or the event loop's context: the mailer blocks), records every attempt with its retry
- * decision and publishes it on {@code vigil.deliveries.v1}. Several instances share the work through
+ * decision and its outcome for {@code vigil.deliveries.v1} (through the outbox, in the same transaction).
+ * Several instances share the work through
  * the database's claims and rate limits.
  */
 @ApplicationScoped
@@ -42,7 +41,6 @@ public class Dispatcher {
     }
 
     private final DeliveryStore store;
-    private final DeliveryPublisher publisher;
     private final NotifierConfig config;
     private final InstantSource clock;
     private final MeterRegistry metrics;
@@ -54,10 +52,9 @@ public class Dispatcher {
     private volatile Thread loop;
     private volatile boolean running;
 
-    public Dispatcher(DeliveryStore store, DeliveryPublisher publisher, NotifierConfig config, InstantSource clock,
+    public Dispatcher(DeliveryStore store, NotifierConfig config, InstantSource clock,
                       MeterRegistry metrics, Instance<ChannelSender> senders) {
         this.store = store;
-        this.publisher = publisher;
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
@@ -184,8 +181,7 @@ public class Dispatcher {
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
         try {
-            List<DeliveryAttempted> events = store.recordAttempt(claimed, result, started, durationMs, clock.instant());
-            publisher.publish(events);
+            store.recordAttempt(claimed, result, started, durationMs, clock.instant());
         } catch (RuntimeException e) {
             Log.errorf("delivery %s: could not record the attempt (%s); it will be retried when its claim expires",
                     claimed.id(), e.getMessage());

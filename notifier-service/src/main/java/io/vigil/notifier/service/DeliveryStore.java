@@ -5,6 +5,7 @@ import io.vigil.contracts.Json;
 import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.Status;
 import io.vigil.contracts.TokenHash;
+import io.vigil.contracts.Topics;
 import io.vigil.notifier.Attempt;
 import io.vigil.notifier.Channel;
 import io.vigil.notifier.Delivery;
@@ -54,12 +55,14 @@ public class DeliveryStore {
 
     private final EntityManager em;
     private final ChannelStore channels;
+    private final Outbox outbox;
     private final NotifierConfig config;
     private final RetryPolicy retryPolicy;
 
-    public DeliveryStore(EntityManager em, ChannelStore channels, NotifierConfig config) {
+    public DeliveryStore(EntityManager em, ChannelStore channels, Outbox outbox, NotifierConfig config) {
         this.em = em;
         this.channels = channels;
+        this.outbox = outbox;
         this.config = config;
         this.retryPolicy = new RetryPolicy(config.retry().initialBackoff(), config.retry().maxBackoff(),
                 config.retry().giveUpAfter());
@@ -167,10 +170,12 @@ public class DeliveryStore {
     /**
      * Records one attempt and decides what comes next: SENT, FAILED (permanent, a test, or past the
      * give-up time) or PENDING again at the backoff / Retry-After time. A finished digest settles its
-     * held alerts; a finished DOWN alert schedules its reminder. Returns the events to publish.
+     * held alerts; a finished DOWN alert schedules its reminder. The outcomes ({@link DeliveryAttempted},
+     * one per delivery settled) go to the outbox in the same transaction, keyed by monitor id (by channel
+     * id for a test or a digest, which have no monitor).
      */
     @Transactional
-    public List<DeliveryAttempted> recordAttempt(Claimed claimed, SendResult result, Instant startedAt, long durationMs,
+    public void recordAttempt(Claimed claimed, SendResult result, Instant startedAt, long durationMs,
                                                  Instant now) {
         int attempts = claimed.attemptCount() + 1;
         Instant first = claimed.firstAttemptAt() == null ? startedAt : claimed.firstAttemptAt();
@@ -237,7 +242,10 @@ public class DeliveryStore {
             scheduleReminder(claimed.monitorId(), claimed.channelId(), claimed.channelType(), claimed.flipId(),
                     claimed.flipSequence(), claimed.seq(), now);
         }
-        return events;
+        for (DeliveryAttempted event : events) {
+            String key = (event.monitorId() != null ? event.monitorId() : event.channelId()).toString();
+            outbox.enqueue(Topics.DELIVERIES, key, event);
+        }
     }
 
     /** Marks a claimed delivery that has nothing to send (an empty digest, a vanished flip) as cancelled. */
