@@ -7,14 +7,18 @@ import io.vigil.contracts.Topics;
 import io.vigil.ingest.TokenRegistry;
 import io.vigil.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -30,28 +34,33 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public class RegistryFollower {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration BROKER_WAIT = Duration.ofSeconds(10);
 
-    private final IngestConfig config;
     private final TokenRegistry registry;
+    private final String topic;
+    private final Supplier<Consumer<String, byte[]>> consumers;
     private volatile boolean caughtUp;
     private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile Consumer<String, byte[]> consumer;
     private Thread thread;
+    /** The end offsets read at start; null until the partitions are assigned. Follower thread only. */
+    private Map<TopicPartition, Long> end;
 
+    @Inject
     public RegistryFollower(IngestConfig config, TokenRegistry registry) {
-        this.config = config;
+        this(registry, Topics.MONITORS, () -> new KafkaConsumer<>(consumerProps(config.kafkaBootstrap())));
+    }
+
+    /** A follower of {@code topic} on consumers from {@code consumers} (tests: a private topic, a mock consumer). */
+    RegistryFollower(TokenRegistry registry, String topic, Supplier<Consumer<String, byte[]>> consumers) {
         this.registry = registry;
+        this.topic = topic;
+        this.consumers = consumers;
     }
 
-    /** Whether the view holds everything the topic held when this instance started. */
-    public boolean caughtUp() {
-        return caughtUp;
-    }
-
-    /** Starts the follower thread; returns at once. */
-    public synchronized void start() {
+    static Properties consumerProps(String bootstrap) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-ingest-registry-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -61,7 +70,17 @@ public class RegistryFollower {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(props);
+        return props;
+    }
+
+    /** Whether the view holds everything the topic held when this instance started. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Starts the follower thread; returns at once. */
+    public synchronized void start() {
+        consumer = consumers.get();
         running = true;
         thread = new Thread(this::run, "vigil-registry-follower");
         thread.setDaemon(true);
@@ -69,18 +88,14 @@ public class RegistryFollower {
     }
 
     private void run() {
-        KafkaConsumer<String, byte[]> c = consumer;
+        Consumer<String, byte[]> c = consumer;
         try {
-            Map<TopicPartition, Long> end = assignFromStart(c);
+            while (running && !assignFromStart(c)) {
+                pause(); // the topic is not described yet
+            }
             while (running) {
                 try {
-                    for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
-                        apply(record);
-                    }
-                    if (!caughtUp && reached(c, end)) {
-                        caughtUp = true;
-                        Log.infof("token registry caught up: %d monitors", registry.size());
-                    }
+                    pollOnce(c);
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
@@ -106,26 +121,43 @@ public class RegistryFollower {
         }
     }
 
-    private Map<TopicPartition, Long> assignFromStart(KafkaConsumer<String, byte[]> c) {
-        while (running) {
-            try {
-                List<TopicPartition> partitions = c.partitionsFor(Topics.MONITORS, Duration.ofSeconds(10)).stream()
-                        .map(info -> new TopicPartition(info.topic(), info.partition()))
-                        .toList();
-                if (partitions.isEmpty()) {
-                    continue;
-                }
-                c.assign(partitions);
-                c.seekToBeginning(partitions);
-                return c.endOffsets(partitions, Duration.ofSeconds(10));
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                Log.warnf("waiting for the broker to describe %s", Topics.MONITORS);
+    /**
+     * Assigns every partition of the topic from its beginning and reads the end offsets to reach
+     * before the view counts as caught up; false when the broker does not describe the topic yet.
+     */
+    boolean assignFromStart(Consumer<String, byte[]> c) {
+        try {
+            List<TopicPartition> partitions = partitionsOf(c);
+            if (partitions.isEmpty()) {
+                return false;
             }
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            end = c.endOffsets(partitions, BROKER_WAIT);
+            return true;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            Log.warnf("waiting for the broker to describe %s", topic);
+            return false;
         }
-        throw new WakeupException();
     }
 
-    private static boolean reached(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> end) {
+    /** One poll: applies what arrived, notes when the start's end offsets are reached. */
+    void pollOnce(Consumer<String, byte[]> c) {
+        for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
+            apply(record);
+        }
+        if (!caughtUp && reached(c, end)) {
+            caughtUp = true;
+            Log.infof("token registry caught up: %d monitors", registry.size());
+        }
+    }
+
+    private List<TopicPartition> partitionsOf(Consumer<String, byte[]> c) {
+        List<PartitionInfo> infos = c.partitionsFor(topic, BROKER_WAIT);
+        return infos == null ? List.of() : infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    }
+
+    private static boolean reached(Consumer<String, byte[]> c, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (c.position(e.getKey(), Duration.ofSeconds(5)) < e.getValue()) {
                 return false;
@@ -162,7 +194,7 @@ public class RegistryFollower {
     /** Stops the follower thread and closes its consumer. */
     public synchronized void stop() {
         running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
+        Consumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
