@@ -58,6 +58,10 @@ public interface IngestConfig {
     @WithDefault("5s")
     Duration leaseTtl();
 
+    /** How often the registry follower looks for partitions added to the registry topic (and refreshes its metadata). */
+    @WithDefault("5s")
+    Duration registryRefresh();
+
     /** {@code VIGIL_BENCH_OK_ROUTE}: serve {@code /bench/ok}, a trivial OK answer that measures the HTTP ceiling. */
     @WithDefault("false")
     boolean benchOkRoute();

@@ -9,9 +9,11 @@ import io.vigil.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -28,7 +30,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Follows the compacted {@link Topics#MONITORS} topic from offset 0 with {@code assign()} (no
  * consumer group: every instance reads everything) into the {@link TokenRegistry}, and keeps
  * following it. {@link #caughtUp()} turns true once the end offsets read at start are reached and
- * stays true, so a broker outage later does not make the service unready.
+ * stays true, so a broker outage later does not make the service unready. Partitions added to the
+ * topic later are picked up within {@code vigil.ingest.registry-refresh} and read from their beginning.
  */
 @ApplicationScoped
 public class RegistryFollower {
@@ -38,6 +41,7 @@ public class RegistryFollower {
 
     private final TokenRegistry registry;
     private final String topic;
+    private final Duration refresh;
     private final Supplier<Consumer<String, byte[]>> consumers;
     private volatile boolean caughtUp;
     private volatile boolean running;
@@ -45,20 +49,23 @@ public class RegistryFollower {
     private Thread thread;
     /** The end offsets read at start; null until the partitions are assigned. Follower thread only. */
     private Map<TopicPartition, Long> end;
+    private Set<TopicPartition> assigned = Set.of();
+    private long lastRefresh;
 
     @Inject
     public RegistryFollower(IngestConfig config, TokenRegistry registry) {
-        this(registry, Topics.MONITORS, () -> new KafkaConsumer<>(consumerProps(config.kafkaBootstrap())));
+        this(registry, Topics.MONITORS, config.registryRefresh(), () -> new KafkaConsumer<>(consumerProps(config.kafkaBootstrap(), config.registryRefresh())));
     }
 
     /** A follower of {@code topic} on consumers from {@code consumers} (tests: a private topic, a mock consumer). */
-    RegistryFollower(TokenRegistry registry, String topic, Supplier<Consumer<String, byte[]>> consumers) {
+    RegistryFollower(TokenRegistry registry, String topic, Duration refresh, Supplier<Consumer<String, byte[]>> consumers) {
         this.registry = registry;
         this.topic = topic;
+        this.refresh = refresh;
         this.consumers = consumers;
     }
 
-    static Properties consumerProps(String bootstrap) {
+    static Properties consumerProps(String bootstrap, Duration refresh) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-ingest-registry-" + UUID.randomUUID());
@@ -68,6 +75,9 @@ public class RegistryFollower {
         // waiting fetch as soon as a record arrives, so the wait only bounds idle fetches.
         props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
+        // partitionsFor() answers from the consumer's metadata: refreshing it as often as the partition
+        // check runs is what lets the follower see partitions added to the topic.
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(Math.max(100, refresh.toMillis())));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;
@@ -134,6 +144,8 @@ public class RegistryFollower {
             c.assign(partitions);
             c.seekToBeginning(partitions);
             end = c.endOffsets(partitions, BROKER_WAIT);
+            assigned = Set.copyOf(partitions);
+            lastRefresh = System.nanoTime();
             return true;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             Log.warnf("waiting for the broker to describe %s", topic);
@@ -141,7 +153,7 @@ public class RegistryFollower {
         }
     }
 
-    /** One poll: applies what arrived, notes when the start's end offsets are reached. */
+    /** One poll: applies what arrived, notes when the start's end offsets are reached, picks up new partitions. */
     void pollOnce(Consumer<String, byte[]> c) {
         for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
             apply(record);
@@ -150,6 +162,23 @@ public class RegistryFollower {
             caughtUp = true;
             Log.infof("token registry caught up: %d monitors", registry.size());
         }
+        if (System.nanoTime() - lastRefresh >= refresh.toNanos()) {
+            lastRefresh = System.nanoTime();
+            followAddedPartitions(c);
+        }
+    }
+
+    private void followAddedPartitions(Consumer<String, byte[]> c) {
+        List<TopicPartition> added = partitionsOf(c).stream().filter(p -> !assigned.contains(p)).toList();
+        if (added.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> all = new HashSet<>(assigned);
+        all.addAll(added);
+        c.assign(all); // partitions kept keep their positions
+        c.seekToBeginning(added);
+        assigned = Set.copyOf(all);
+        Log.infof("%s has %d new partitions: following them from the beginning", topic, added.size());
     }
 
     private List<TopicPartition> partitionsOf(Consumer<String, byte[]> c) {

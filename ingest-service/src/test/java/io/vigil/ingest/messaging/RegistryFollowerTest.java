@@ -7,6 +7,7 @@ import io.vigil.contracts.MonitorRegistered;
 import io.vigil.contracts.TokenHash;
 import io.vigil.ingest.TokenRegistry;
 import io.vigil.ingest.rest.ReadinessCheck;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,17 +22,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The follower driven one poll at a time on a consumer whose contents and positions the test
- * controls: readiness is DOWN until every partition reached the end offset read at start, UP after.
+ * controls: readiness is DOWN until every partition reached the end offset read at start, UP after,
+ * and partitions added later are followed from their beginning.
  */
 class RegistryFollowerTest {
 
     private static final String TOPIC = "vigil.monitors.test";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+    private static final TopicPartition P2 = new TopicPartition(TOPIC, 2);
 
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
     private final TokenRegistry registry = new TokenRegistry();
-    private final RegistryFollower follower = new RegistryFollower(registry, TOPIC, () -> consumer);
+    private final RegistryFollower follower = new RegistryFollower(registry, TOPIC, Duration.ZERO, () -> consumer);
     private final ReadinessCheck readiness = new ReadinessCheck(follower);
 
     private static List<PartitionInfo> partitions(int count) {
@@ -57,7 +60,7 @@ class RegistryFollowerTest {
 
     private void startWith(int partitions, Map<TopicPartition, Long> endOffsets) {
         consumer.updatePartitions(TOPIC, partitions(partitions));
-        consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L, P2, 0L));
         consumer.updateEndOffsets(endOffsets);
         assertThat(follower.assignFromStart(consumer)).isTrue();
     }
@@ -102,5 +105,28 @@ class RegistryFollowerTest {
         assertThat(readiness()).isEqualTo(HealthCheckResponse.Status.DOWN);
         follower.pollOnce(consumer);
         assertThat(readiness()).isEqualTo(HealthCheckResponse.Status.UP);
+    }
+
+    @Test
+    void aPartitionAddedAfterStartIsFollowedFromItsBeginning() {
+        startWith(2, Map.of(P0, 1L, P1, 0L));
+        List<String> before = append(P0, 0, 1);
+        follower.pollOnce(consumer);
+        assertThat(readiness()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(consumer.assignment()).containsExactlyInAnyOrder(P0, P1);
+
+        consumer.updatePartitions(TOPIC, partitions(3));
+        follower.pollOnce(consumer); // sees the third partition and assigns it
+        assertThat(consumer.assignment()).containsExactlyInAnyOrder(P0, P1, P2);
+
+        List<String> onNew = append(P2, 0, 3);
+        List<String> onOld = append(P0, 1, 1);
+        follower.pollOnce(consumer);
+        assertThat(onNew).allSatisfy(token -> assertThat(registry.byTokenHash(TokenHash.of(token))).isNotNull());
+        assertThat(registry.byTokenHash(TokenHash.of(onOld.get(0)))).isNotNull();
+        // The old partitions kept their positions: nothing was read twice or skipped.
+        assertThat(consumer.position(P0)).isEqualTo(2);
+        assertThat(registry.byTokenHash(TokenHash.of(before.get(0)))).isNotNull();
+        assertThat(registry.size()).isEqualTo(5);
     }
 }
