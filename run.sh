@@ -137,8 +137,8 @@ Walkthrough (paste into another terminal):
   ID=\$(echo "\$MONITOR" | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)
   PING=\$(echo "\$MONITOR" | grep -o '"pingUrl":"[^"]*"' | cut -d'"' -f4)
 
-  # 3. Ping it: the monitor goes UP.
-  curl -s "\$PING"; echo
+  # 3. Ping it (the way a job should: fail loudly, retry a transient error): the monitor goes UP.
+  curl -fsS -m 10 --retry 3 --retry-all-errors "\$PING"; echo
   curl -s \$ADMIN/monitors/\$ID -H "Authorization: Bearer \$KEY" | grep -o '"status":"[^"]*"'
 
   # 4. Stop pinging; after 40 seconds it is DOWN and the alert is in $VIGIL_HOME/mail.
@@ -146,7 +146,7 @@ Walkthrough (paste into another terminal):
   curl -s \$ADMIN/monitors/\$ID/flips -H "Authorization: Bearer \$KEY"; echo; ls $VIGIL_HOME/mail
 
   # 5. Ping again: it recovers and a recovery mail follows.
-  curl -s "\$PING"; echo
+  curl -fsS -m 10 --retry 3 --retry-all-errors "\$PING"; echo
 
 Press Ctrl-C to stop everything.
 MSG
