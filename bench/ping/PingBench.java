@@ -39,6 +39,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   load   NAME BASE_URL TOKENS_FILE|ok CONNECTIONS SECONDS [RATE]
  *                                                    closed loop (or open loop at RATE/s), prints a RESULT line
  *   lag    EVALUATOR_URL                             print the evaluator's vigil_consumer_lag
+ *   big    BASE_URL TOKENS_FILE SENDERS SECONDS MIN_MIB MAX_MIB [INTERVAL_MS]
+ *                                                    SENDERS threads each POSTing bodies of MIN..MAX MiB
+ *                                                    to ping URLs in a loop (one every INTERVAL_MS at
+ *                                                    most; 0: back to back), prints a RESULT line
  * </pre>
  * Latency is measured from the time a request was due (open loop) or sent (closed loop) to the
  * end of its answer; only 200 answers count as durable pings.
@@ -57,6 +61,8 @@ public class PingBench {
             case "load" -> load(args[1], URI.create(args[2]), args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                     args.length > 6 ? Integer.parseInt(args[6]) : 0);
             case "lag" -> System.out.println(lag(args[1]));
+            case "big" -> big(URI.create(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]), Integer.parseInt(args[6]), args.length > 7 ? Integer.parseInt(args[7]) : 0);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -268,6 +274,68 @@ public class PingBench {
                 done.countDown();
             }
         }
+    }
+
+    // ---- big bodies --------------------------------------------------------------------------
+
+    /**
+     * Large uploads next to the small-ping runs: each sender POSTs one body after another (a random
+     * size between the bounds, random bytes) to a random ping URL, for {@code seconds}; with an
+     * interval, a sender starts a body at most every {@code intervalMs}.
+     */
+    static void big(URI base, Path tokensFile, int senders, int seconds, int minMib, int maxMib, int intervalMs) throws Exception {
+        List<String> tokens = Files.readAllLines(tokensFile).stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+        byte[] body = new byte[maxMib << 20];
+        ThreadLocalRandom.current().nextBytes(body);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong other = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> firstProblem = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < senders; i++) {
+            Thread thread = new Thread(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                long nextStart = System.nanoTime();
+                while (System.nanoTime() < deadline) {
+                    long wait = nextStart - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        continue;
+                    }
+                    nextStart += intervalMs * 1_000_000L;
+                    int size = random.nextInt(minMib << 20, (maxMib << 20) + 1);
+                    URI uri = base.resolve("/ping/" + tokens.get(random.nextInt(tokens.size())));
+                    try {
+                        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, size)).build(), HttpResponse.BodyHandlers.discarding());
+                        if (response.statusCode() == 200) {
+                            ok.incrementAndGet();
+                            bytes.addAndGet(size);
+                        } else {
+                            other.incrementAndGet();
+                            firstProblem.compareAndSet(null, "status " + response.statusCode());
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                        firstProblem.compareAndSet(null, e.toString());
+                    }
+                }
+            }, "big-sender-" + i);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        System.out.printf("RESULT big senders=%d ok=%d non200=%d errors=%d mib_per_s=%.1f bodies_per_s=%.1f interval_ms=%d%s%n", senders, ok.get(), other.get(),
+                errors.get(), bytes.get() / 1048576.0 / elapsed, ok.get() / elapsed, intervalMs,
+                firstProblem.get() == null ? "" : " first_problem=" + firstProblem.get().replace(' ', '_'));
     }
 
     // ---- lag ---------------------------------------------------------------------------------

@@ -11,6 +11,8 @@
 #   EVALUATOR=off bench/ping/run.sh         # ingest alone (monitors registered on the topic)
 #   EVALUATOR_JAR=evaluator-service/target-x/quarkus-app/quarkus-run.jar bench/ping/run.sh
 #   INGEST_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/ingest.jfr" bench/ping/run.sh   # profile ingest
+#   BIG_BODIES=4 INGEST_JAVA_OPTS=-Xmx128m bench/ping/run.sh   # + a fixed-rate run beside 4 senders of 5-10 MiB bodies
+#   BIG_BODIES=4 BIG_INTERVAL_MS=1000 bench/ping/run.sh         # ... each sending one body a second at most
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,6 +23,10 @@ RATE="${RATE:-2000}"
 RATE_DURATION="${RATE_DURATION:-30}"
 WARMUP="${WARMUP:-10}"
 MONITORS="${MONITORS:-200}"
+BIG_BODIES="${BIG_BODIES:-0}"
+BIG_MIN_MIB="${BIG_MIN_MIB:-5}"
+BIG_MAX_MIB="${BIG_MAX_MIB:-10}"
+BIG_INTERVAL_MS="${BIG_INTERVAL_MS:-0}"
 INGEST_JAR="$ROOT/ingest-service/target/quarkus-app/quarkus-run.jar"
 EVALUATOR_JAR="${EVALUATOR_JAR:-$ROOT/evaluator-service/target/quarkus-app/quarkus-run.jar}"
 
@@ -104,18 +110,51 @@ MAX=$(gen load pings "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$DURATION" | grep 
 echo "$MAX"
 LAG_AFTER_MAX=n/a
 [[ -n "$EVALUATOR_URL" ]] && LAG_AFTER_MAX=$(gen lag "$EVALUATOR_URL")
+# The ingest process's heap in use (MiB, garbage included), from its own metrics.
+heap_mib() { curl -fsS "$INGEST/q/metrics" 2>/dev/null | awk '/^jvm_memory_used_bytes\{.*area="heap"/ { s += $NF } END { printf "%.0f\n", s / 1048576 }'; }
+sample_heap() { # FILE: the highest heap use seen, every 0.5 s until killed
+  local peak=0 v
+  while :; do
+    v=$(heap_mib)
+    if [[ -n "$v" && "$v" -gt "$peak" ]]; then peak=$v; echo "$peak" >"$1"; fi
+    sleep 0.5
+  done
+}
+sample_heap "$WORK/heap-fixed" & SAMPLER=$!; PIDS+=($SAMPLER)
 FIXED=$(gen load fixed-rate "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$RATE_DURATION" "$RATE" | grep '^RESULT')
+kill "$SAMPLER" 2>/dev/null || true
 echo "$FIXED"
+ROWS=("$CEILING" "$MAX" "$FIXED")
+if (( BIG_BODIES > 0 )); then
+  # The same fixed-rate run while BIG_BODIES senders upload 5-10 MiB bodies for its whole length
+  # (the load run spends ~3 s compiling and warming its connections first).
+  echo "${RATE_DURATION}s at $RATE pings/s beside $BIG_BODIES senders of ${BIG_MIN_MIB}-${BIG_MAX_MIB} MiB bodies (one every ${BIG_INTERVAL_MS} ms at most)"
+  gen big "$INGEST" "$WORK/tokens" "$BIG_BODIES" "$((RATE_DURATION + 5))" "$BIG_MIN_MIB" "$BIG_MAX_MIB" "$BIG_INTERVAL_MS" >"$WORK/big.out" 2>&1 &
+  BIG_PID=$!; PIDS+=($BIG_PID)
+  sample_heap "$WORK/heap-big" & SAMPLER=$!; PIDS+=($SAMPLER)
+  FIXED_BIG=$(gen load fixed-rate+big "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$RATE_DURATION" "$RATE" | grep '^RESULT')
+  wait "$BIG_PID" || true
+  kill "$SAMPLER" 2>/dev/null || true
+  echo "$FIXED_BIG"
+  BIG=$(grep '^RESULT' "$WORK/big.out" || { cat "$WORK/big.out" >&2; echo "RESULT big failed"; })
+  echo "$BIG"
+  ROWS+=("$FIXED_BIG")
+fi
 LAG_END=n/a
 [[ -n "$EVALUATOR_URL" ]] && LAG_END=$(gen lag "$EVALUATOR_URL")
 
 field() { sed -E "s/.* $2=([^ ]+).*/\1/" <<<"$1"; }
 printf '\n%-34s %12s %9s %9s %9s %8s\n' "run" "200s/s" "p50 ms" "p99 ms" "non-200" "errors"
-for line in "$CEILING" "$MAX" "$FIXED"; do
+for line in "${ROWS[@]}"; do
   printf '%-34s %12s %9s %9s %9s %8s\n' "$(awk '{print $2}' <<<"$line")" "$(field "$line" ok_per_s)" \
     "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" "$(field "$line" non200)" "$(field "$line" errors)"
 done
 awk -v p="$(field "$MAX" ok_per_s)" -v c="$(field "$CEILING" ok_per_s)" \
   'BEGIN { printf "\ndurable pings/s vs ceiling: %.0f / %.0f = %.0f%%\n", p, c, (c > 0 ? 100 * p / c : 0) }'
 echo "evaluator consumer lag (vigil_consumer_lag, records): after the max run $LAG_AFTER_MAX, at the end $LAG_END"
+if (( BIG_BODIES > 0 )); then
+  echo "big bodies beside the second fixed-rate run: $(cut -d' ' -f3- <<<"$BIG")"
+  echo "ingest heap in use, peak of 0.5 s samples (MiB, garbage included): fixed-rate $(cat "$WORK/heap-fixed" 2>/dev/null || echo n/a), fixed-rate+big $(cat "$WORK/heap-big" 2>/dev/null || echo n/a);" \
+    "ingest JVM options: -Xmx512m ${INGEST_JAVA_OPTS:-}; OutOfMemoryError in its log: $(grep -c OutOfMemoryError "$WORK/ingest.log" || true)"
+fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
