@@ -30,12 +30,10 @@ BIG_INTERVAL_MS="${BIG_INTERVAL_MS:-0}"
 INGEST_JAR="$ROOT/ingest-service/target/quarkus-app/quarkus-run.jar"
 EVALUATOR_JAR="${EVALUATOR_JAR:-$ROOT/evaluator-service/target/quarkus-app/quarkus-run.jar}"
 
-if [[ ! -f "$INGEST_JAR" ]]; then
-  mvn -B -q -o -pl contracts,testkit install -DskipTests
-  mvn -B -q -o -pl ingest-service package -DskipTests
-fi
-if [[ ! -f testkit/target/classpath.txt || ! -d testkit/target/classes ]]; then
-  mvn -B -q -o -pl contracts,testkit install -DskipTests
+# Builds what is missing, also from a fresh clone with an empty local repository: online, and with
+# -am so the modules the ingest service and the devstack (testkit) need are built in the same reactor.
+if [[ ! -f "$INGEST_JAR" || ! -f testkit/target/classpath.txt || ! -d testkit/target/classes ]]; then
+  mvn -B -q -pl ingest-service,testkit -am package -DskipTests
 fi
 GEN_CP="$ROOT/ingest-service/target/quarkus-app/lib/main/*:$ROOT/ingest-service/target/quarkus-app/lib/boot/*"
 gen() { java -Xmx512m -cp "$GEN_CP" "$ROOT/bench/ping/PingBench.java" "$@"; }
