@@ -62,7 +62,11 @@ public class SweepLoop {
             return;
         }
         startedAt = clock.instant();
-        pipelineId = pipeline.ensure();
+        try {
+            pipelineId = pipeline.ensure();
+        } catch (RuntimeException raced) {
+            pipelineId = pipeline.ensure(); // another instance created it at the same moment
+        }
         running = true;
         thread = new Thread(this::run, "vigil-sweep");
         thread.setDaemon(true);
