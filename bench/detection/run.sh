@@ -4,7 +4,10 @@
 # bench/detection/target/RESULTS.md) the table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -B -o -q -pl evaluator-service package -DskipTests -Dvigil.build.dir=target-bench
-mvn -B -o -q -f bench/detection/pom.xml package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+# online, so a fresh clone with an empty local repository builds too; the bench project needs the parent,
+# contracts and testkit in the local repository
+mvn -B -q -pl contracts,testkit -am install -DskipTests
+mvn -B -q -pl evaluator-service package -DskipTests -Dvigil.build.dir=target-bench
+mvn -B -q -f bench/detection/pom.xml package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 exec java -Dvigil.root="$PWD" -cp "bench/detection/target/classes:$(cat bench/detection/target/classpath.txt)" \
   io.vigil.bench.detection.DetectionBench "$@"
