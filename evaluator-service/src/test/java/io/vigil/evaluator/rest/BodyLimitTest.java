@@ -1,0 +1,129 @@
+package io.vigil.evaluator.rest;
+
+import static io.vigil.evaluator.rest.Admin.full;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.vigil.testkit.KafkaResource;
+import io.vigil.testkit.PostgresResource;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * One body limit on the admin API (256 KiB): every larger body, announced by Content-Length or sent in
+ * chunks, is a 413 problem; a smaller one is read and judged on its content.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = NotifierStandIn.class, restrictToAnnotatedClass = false)
+class BodyLimitTest {
+
+    private static final int KIB = 1024;
+
+    @ParameterizedTest
+    @ValueSource(ints = {256 * KIB + 1, 300 * KIB, 1024 * KIB + 1, 3 * 1024 * KIB})
+    void bodiesOverTheLimitWithALengthAre413Problems(int size) {
+        Response answer = json().body(monitorOfSize(size)).post("/api/v1/monitors");
+        assertTooLarge(answer);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {256 * KIB + 1, 300 * KIB, 1024 * KIB + 1, 3 * 1024 * KIB})
+    void chunkedBodiesOverTheLimitAre413Problems(int size) {
+        Response answer = json().body(chunked(size)).post("/api/v1/channels");
+        assertTooLarge(answer);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {256 * KIB + 1, 2 * 1024 * KIB})
+    void theLimitHoldsOnEveryMethodAndPath(int size) {
+        assertTooLarge(json().body(chunked(size)).put("/api/v1/monitors/" + UUID.randomUUID()));
+        assertTooLarge(json().contentType("application/merge-patch+json").body(monitorOfSize(size))
+                .patch("/api/v1/channels/" + UUID.randomUUID()));
+        assertTooLarge(json().body(chunked(size)).post("/api/v1/api-keys"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void bodiesUpToTheLimitAreReadAndJudged(boolean chunked) {
+        int size = 256 * KIB;
+        Response answer = (chunked ? json().body(chunked(size)) : json().body(monitorOfSize(size)))
+                .post("/api/v1/monitors");
+        assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith(Problem.MEDIA_TYPE);
+        assertThat(answer.jsonPath().getList("errors.field")).contains("name");
+    }
+
+    @Test
+    void emptyBodiesAreAnsweredAtOnce() {
+        json().body(new byte[0]).post("/api/v1/monitors")
+                .then().statusCode(400).contentType(Problem.MEDIA_TYPE);
+        json().body(chunked(0)).post("/api/v1/channels")
+                .then().statusCode(400).contentType(Problem.MEDIA_TYPE);
+        String id = Admin.createMonitor(Map.of()).getString("id");
+        json().post("/api/v1/monitors/" + id + "/pause").then().statusCode(200);
+    }
+
+    private static void assertTooLarge(Response answer) {
+        assertThat(answer.statusCode()).as(answer.headers() + "\n" + answer.asString()).isEqualTo(413);
+        assertThat(answer.contentType()).startsWith(Problem.MEDIA_TYPE);
+        assertThat(answer.jsonPath().getInt("status")).isEqualTo(413);
+        assertThat(answer.jsonPath().getString("type")).isEqualTo("urn:vigil:problem:too-large");
+        assertThat(answer.jsonPath().getString("detail")).contains("262144");
+        assertThat(answer.asString()).doesNotContain("java.", "Exception", "at io.", "vertx");
+    }
+
+    /**
+     * An authenticated JSON request that gives up after 10 s; a stream body is sent as it is read, chunked
+     * (RestAssured would otherwise read a JSON stream into an array and send its length).
+     */
+    private static RequestSpecification json() {
+        return full().contentType(ContentType.JSON).config(RestAssured.config()
+                .httpClient(HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 10_000))
+                .encoderConfig(EncoderConfig.encoderConfig().encodeContentTypeAs(ContentType.JSON.toString(), ContentType.BINARY)));
+    }
+
+    /** A monitor whose name makes the body exactly {@code size} bytes (too long a name: a 400 when read). */
+    private static byte[] monitorOfSize(int size) {
+        String prefix = "{\"schedule\":{\"type\":\"interval\",\"every\":\"PT5M\"},\"name\":\"";
+        String suffix = "\"}";
+        return (prefix + "x".repeat(size - prefix.length() - suffix.length()) + suffix).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The same body as a stream of unknown length, so the client sends it chunked. */
+    private static InputStream chunked(int size) {
+        byte[] body = size == 0 ? new byte[0] : monitorOfSize(size);
+        return new InputStream() {
+            private int next;
+
+            @Override
+            public int read() {
+                return next < body.length ? body[next++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                if (next >= body.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(length, 8 * KIB), body.length - next);
+                System.arraycopy(body, next, into, offset, n);
+                next += n;
+                return n;
+            }
+        };
+    }
+}
