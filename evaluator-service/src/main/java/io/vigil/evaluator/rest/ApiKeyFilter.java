@@ -1,5 +1,7 @@
 package io.vigil.evaluator.rest;
 
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vigil.evaluator.ApiKey;
 import io.vigil.evaluator.service.ApiKeys;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -11,11 +13,14 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Authenticates every {@code /api/v1} request by its API key ({@code Authorization: Bearer <key>} or
  * {@code X-Api-Key: <key>}): no key or an unknown key is 401, a read-only key on anything but a read
- * is 403. Badges and {@code /q/*} need no key.
+ * is 403. The key is checked before the request is matched to an endpoint, so a caller without a valid
+ * key learns nothing from a 404, 405, 406 or 415. Badges and {@code /q/*} need no key; every other path
+ * this service routes to a resource does, so no spelling of a path slips past the check.
  */
 public class ApiKeyFilter {
 
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final String KEY = ApiKeyFilter.class.getName() + ".key";
 
     private final ApiKeys apiKeys;
     private final Caller caller;
@@ -25,24 +30,43 @@ public class ApiKeyFilter {
         this.caller = caller;
     }
 
-    @ServerRequestFilter
-    public void authenticate(ContainerRequestContext request) {
+    @ServerRequestFilter(preMatching = true)
+    public Uni<Void> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (!(path.equals("/api/v1") || path.startsWith("/api/v1/"))) {
-            return;
+        if (path.startsWith("/badge/") || path.startsWith("/q/")) {
+            return Uni.createFrom().voidItem();
         }
         String secret = secret(request);
         if (secret == null) {
-            throw new AccessDeniedException(401, "An API key is required: send Authorization: Bearer <key> or X-Api-Key: <key>.");
+            return Uni.createFrom().failure(new AccessDeniedException(401,
+                    "An API key is required: send Authorization: Bearer <key> or X-Api-Key: <key>."));
         }
-        Optional<ApiKey> key = apiKeys.authenticate(secret);
+        boolean write = !READS.contains(request.getMethod().toUpperCase(Locale.ROOT));
+        // Before matching the request runs on the event loop; the key lookup reads the database.
+        return Uni.createFrom().item(() -> apiKeys.authenticate(secret))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .map(key -> {
+                    check(key, write);
+                    request.setProperty(KEY, key.get());
+                    return null;
+                });
+    }
+
+    /** Hands the key found before matching to the request's {@link Caller}, on the thread that runs the endpoint. */
+    @ServerRequestFilter
+    public void identify(ContainerRequestContext request) {
+        if (request.getProperty(KEY) instanceof ApiKey key) {
+            caller.authenticated(key);
+        }
+    }
+
+    private static void check(Optional<ApiKey> key, boolean write) {
         if (key.isEmpty()) {
             throw new AccessDeniedException(401, "The API key is not valid.");
         }
-        if (!key.get().isFull() && !READS.contains(request.getMethod().toUpperCase(Locale.ROOT))) {
+        if (write && !key.get().isFull()) {
             throw new AccessDeniedException(403, "A read-only API key cannot make changes.");
         }
-        caller.authenticated(key.get());
     }
 
     private static String secret(ContainerRequestContext request) {
