@@ -32,7 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/api-keys")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "API keys")
-@SecurityRequirement(name = "apiKey")
+@SecurityRequirement(name = MonitorResource.BEARER)
+@SecurityRequirement(name = MonitorResource.API_KEY)
 public class ApiKeyResource {
 
     /** An API key as answers show it; {@code key} (the secret) only in the answer to its creation. */

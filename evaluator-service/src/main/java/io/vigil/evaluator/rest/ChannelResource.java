@@ -50,7 +50,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/channels")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Channels")
-@SecurityRequirement(name = "apiKey")
+@SecurityRequirement(name = MonitorResource.BEARER)
+@SecurityRequirement(name = MonitorResource.API_KEY)
 public class ChannelResource {
 
     /** A channel as answers show it (config masked). */

@@ -23,7 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/v1/metrics")
 @Tag(name = "Prometheus export")
-@SecurityRequirement(name = "apiKey")
+@SecurityRequirement(name = MonitorResource.BEARER)
+@SecurityRequirement(name = MonitorResource.API_KEY)
 public class MetricsResource {
 
     /** The Prometheus text exposition format. */

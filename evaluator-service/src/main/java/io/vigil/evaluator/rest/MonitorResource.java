@@ -39,6 +39,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -46,6 +48,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -55,8 +58,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/monitors")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Monitors")
-@SecurityRequirement(name = "apiKey")
+@SecurityRequirement(name = MonitorResource.BEARER)
+@SecurityRequirement(name = MonitorResource.API_KEY)
+@SecurityScheme(securitySchemeName = MonitorResource.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "Authorization: Bearer <api key>")
+@SecurityScheme(securitySchemeName = MonitorResource.API_KEY, type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "X-Api-Key", description = "X-Api-Key: <api key> (the same keys as Bearer)")
 public class MonitorResource {
+
+    /** The OpenAPI security scheme of {@code Authorization: Bearer <key>}; every admin endpoint accepts it or {@link #API_KEY}. */
+    static final String BEARER = "bearer";
+    /** The OpenAPI security scheme of {@code X-Api-Key: <key>}. */
+    static final String API_KEY = "apiKey";
 
     /** A kept ping (API.md section 3). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
