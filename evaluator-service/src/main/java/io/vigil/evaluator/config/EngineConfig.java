@@ -46,10 +46,6 @@ public interface EngineConfig {
     @WithDefault("5s")
     Duration safetyPoll();
 
-    /** How often the outbox relay looks even when no commit woke it. */
-    @WithDefault("5s")
-    Duration relayPoll();
-
     /** Monitors claimed per sweep transaction. */
     @WithDefault("500")
     int sweepBatch();
@@ -57,10 +53,6 @@ public interface EngineConfig {
     /** Records per consumer poll (and so per apply transaction). */
     @WithDefault("500")
     int pollRecords();
-
-    /** Outbox rows published per relay transaction. */
-    @WithDefault("500")
-    int relayBatch();
 
     /** Off only for tools that want the database without the engine running. */
     @WithDefault("true")

@@ -5,8 +5,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.evaluator.config.EngineConfig;
 import io.vigil.evaluator.messaging.KafkaTopology;
-import io.vigil.evaluator.messaging.OutboxRelay;
 import io.vigil.evaluator.messaging.PingConsumer;
+import io.vigil.outbox.OutboxRelay;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 

@@ -12,6 +12,7 @@ import io.vigil.evaluator.Channel;
 import io.vigil.evaluator.ChannelConfig;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.config.AdminApiConfig;
+import io.vigil.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;

@@ -7,6 +7,7 @@ import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.MonitorRules;
 import io.vigil.evaluator.messaging.KafkaTopology;
 import io.vigil.evaluator.scheduling.SweepLoop;
+import io.vigil.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;

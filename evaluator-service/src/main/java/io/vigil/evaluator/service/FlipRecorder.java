@@ -9,6 +9,7 @@ import io.vigil.evaluator.Flip;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.Transition;
 import io.vigil.evaluator.config.EngineConfig;
+import io.vigil.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;

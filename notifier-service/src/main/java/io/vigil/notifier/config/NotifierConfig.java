@@ -32,8 +32,6 @@ public interface NotifierConfig {
 
     Rate rate();
 
-    Outbox outbox();
-
     /** How the dispatcher claims and sends due deliveries. */
     interface Dispatch {
 
@@ -104,17 +102,5 @@ public interface NotifierConfig {
         /** Added to every interval (at most a tenth of it) so that network jitter never makes two messages arrive closer than the limit. */
         @WithDefault("PT0.025S")
         Duration guard();
-    }
-
-    /** How delivery outcomes are relayed from the outbox to {@code vigil.deliveries.v1}. */
-    interface Outbox {
-
-        /** How often the relay looks even when no commit woke it. */
-        @WithDefault("PT5S")
-        Duration poll();
-
-        /** Outbox rows published per relay transaction. */
-        @WithDefault("500")
-        int batch();
     }
 }

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vigil.contracts.TopicLayout;
 import io.vigil.notifier.config.NotifierConfig;
 import io.vigil.notifier.scheduling.Dispatcher;
+import io.vigil.outbox.OutboxRelay;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;

@@ -18,6 +18,7 @@ import io.vigil.notifier.SendResult;
 import io.vigil.notifier.StormWindow;
 import io.vigil.notifier.TargetRate;
 import io.vigil.notifier.config.NotifierConfig;
+import io.vigil.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;

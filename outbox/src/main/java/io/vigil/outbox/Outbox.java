@@ -1,20 +1,19 @@
-package io.vigil.notifier.service;
+package io.vigil.outbox;
 
 import io.vigil.contracts.Json;
-import io.vigil.notifier.OutboxEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.InstantSource;
 
 /**
- * Writes events to the outbox inside the caller's transaction. After the transaction commits, the
- * relay is told to publish (see {@link OutboxWritten}); it also polls, so nothing is left behind.
+ * Writes events to the outbox inside the caller's transaction. After that transaction commits, the relay is
+ * woken (see {@link OutboxWritten}); it also polls, so nothing is left behind.
  */
 @ApplicationScoped
 public class Outbox {
 
-    /** Fired after a transaction that wrote to the outbox commits (observe with {@code TransactionPhase.AFTER_SUCCESS}). */
+    /** Fired for each outbox write; the relay observes it after the transaction commits. */
     public record OutboxWritten() {
     }
 
@@ -26,13 +25,13 @@ public class Outbox {
         this.written = written;
     }
 
-    /** Queues {@code event} (serialised with {@link Json}) for {@code topic} under {@code key}. */
+    /** Queues {@code event} (serialised with {@link Json}) for {@code topic} under {@code key}; null is a tombstone. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueue(String topic, String key, Object event) {
         OutboxEvent row = new OutboxEvent();
         row.topic = topic;
         row.key = key;
-        row.payload = Json.write(event);
+        row.payload = event == null ? null : Json.write(event);
         row.createdAt = clock.instant();
         row.persist();
         written.fire(new OutboxWritten());

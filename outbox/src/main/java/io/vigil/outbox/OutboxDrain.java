@@ -1,6 +1,5 @@
-package io.vigil.evaluator.service;
+package io.vigil.outbox;
 
-import io.vigil.evaluator.OutboxEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -9,20 +8,19 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Takes the oldest outbox rows for publishing, one relay at a time across every evaluator instance (a
+ * Takes the oldest outbox rows for publishing, one relay at a time across every instance of the service (a
  * transaction-scoped PostgreSQL advisory lock), so records leave in id order; rows are deleted in the same
  * transaction once the publisher returned (after the broker acknowledged them).
  */
 @ApplicationScoped
 public class OutboxDrain {
 
-    /** The advisory lock key of the relay ("vigil" relay). */
-    static final long RELAY_LOCK = 0x7669_6769_6c52L;
-
     private final EntityManager em;
+    private final OutboxConfig config;
 
-    public OutboxDrain(EntityManager em) {
+    public OutboxDrain(EntityManager em, OutboxConfig config) {
         this.em = em;
+        this.config = config;
     }
 
     /**
@@ -34,11 +32,11 @@ public class OutboxDrain {
     @Transactional
     public int drain(int limit, Consumer<List<OutboxEvent>> publish) {
         Boolean locked = (Boolean) em.createNativeQuery("SELECT pg_try_advisory_xact_lock(?1)")
-                .setParameter(1, RELAY_LOCK).getSingleResult();
+                .setParameter(1, config.lockKey()).getSingleResult();
         if (!Boolean.TRUE.equals(locked)) {
             return -1;
         }
-        List<OutboxEvent> rows = OutboxEvent.find("order by id").page(0, limit).list();
+        List<OutboxEvent> rows = OutboxEvent.findOldest(limit);
         if (rows.isEmpty()) {
             return 0;
         }
@@ -48,7 +46,7 @@ public class OutboxDrain {
         return rows.size();
     }
 
-    /** When the oldest waiting row was written, or null when the outbox is empty (for the heartbeat). */
+    /** When the oldest waiting row was written, or null when the outbox is empty (for health checks). */
     @Transactional
     public Instant oldestWaiting() {
         return em.createQuery("select min(createdAt) from OutboxEvent", Instant.class).getSingleResult();
