@@ -1,5 +1,6 @@
 package io.vigil.notifier.channel;
 
+import io.vigil.notifier.Channel;
 import io.vigil.notifier.SendResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -28,6 +29,15 @@ public class HttpTransport {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
+
+    /** POSTs a JSON text to the URL the channel's configuration holds under {@code urlKey}. */
+    public SendResult post(Channel channel, String urlKey, String json, Duration timeout) {
+        String url = channel.text(urlKey);
+        if (url == null || url.isBlank()) {
+            return SendResult.failed("the channel has no " + urlKey);
+        }
+        return send(url, "POST", Map.of(), utf8(json), timeout);
+    }
 
     /** Sends a JSON body and classifies the answer. */
     public SendResult send(String url, String method, Map<String, String> headers, byte[] body, Duration timeout) {

@@ -13,7 +13,6 @@ import io.vigil.notifier.channel.HttpTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Slack incoming webhooks: a top-level {@code text} (what notifications show) and one attachment
@@ -41,11 +40,7 @@ public class SlackSender implements ChannelSender {
 
     @Override
     public SendResult send(Channel channel, Notification notification, Duration timeout) {
-        String url = channel.text("webhookUrl");
-        if (url == null || url.isBlank()) {
-            return SendResult.failed("the channel has no webhookUrl");
-        }
-        return http.send(url, "POST", Map.of(), HttpTransport.utf8(message(notification)), timeout);
+        return http.post(channel, "webhookUrl", message(notification), timeout);
     }
 
     /** The Slack payload for a notification. */

@@ -14,7 +14,6 @@ import io.vigil.notifier.channel.HttpTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Microsoft Teams Workflows webhooks: a {@code message} with one Adaptive Card 1.4 attachment: a
@@ -40,11 +39,7 @@ public class TeamsSender implements ChannelSender {
 
     @Override
     public SendResult send(Channel channel, Notification notification, Duration timeout) {
-        String url = channel.text("webhookUrl");
-        if (url == null || url.isBlank()) {
-            return SendResult.failed("the channel has no webhookUrl");
-        }
-        return http.send(url, "POST", Map.of(), HttpTransport.utf8(message(notification)), timeout);
+        return http.post(channel, "webhookUrl", message(notification), timeout);
     }
 
     /** The Teams payload for a notification. */
