@@ -22,6 +22,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hibernate.Session;
+import org.hibernate.jpa.HibernateHints;
 
 /**
  * Applies a batch of {@code vigil.pings.v1} records in one transaction: the pings (per monitor, in
@@ -208,13 +210,17 @@ public class PingApplier {
         if (byMonitor.isEmpty()) {
             return;
         }
+        // flips' inserts go out as JDBC batches at flush
+        em.unwrap(Session.class).setJdbcBatchSize(received.size());
+        // read-only: no dirty checking; the state is written once per monitor by writeState, under these locks
         List<Monitor> monitors = em.createQuery("from Monitor where id in :ids order by id", Monitor.class)
                 .setParameter("ids", byMonitor.keySet())
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setHint(HibernateHints.HINT_READ_ONLY, true)
                 .getResultList();
         Map<UUID, Monitor> found = new HashMap<>();
         monitors.forEach(m -> found.put(m.id, m));
-        List<HistoryRow> history = new ArrayList<>();
+        Map<Slot, HistoryRow> history = new LinkedHashMap<>();
         for (var entry : byMonitor.entrySet()) {
             Monitor monitor = found.get(entry.getKey());
             if (monitor == null) {
@@ -226,10 +232,11 @@ public class PingApplier {
                 applyOne(monitor, r, safeUntil.get(r.partition()), history);
             }
         }
-        writeHistory(history);
+        writeHistory(history.values());
+        writeState(monitors);
     }
 
-    private void applyOne(Monitor monitor, Received r, Instant safeUntil, List<HistoryRow> history) {
+    private void applyOne(Monitor monitor, Received r, Instant safeUntil, Map<Slot, HistoryRow> history) {
         PingReceived ping = r.ping();
         Instant lastPingAt = monitor.lastPingAt;
         String lastBody = monitor.lastBody;
@@ -237,7 +244,11 @@ public class PingApplier {
         if (!ping.receivedAt().isBefore(monitor.lastPingAt)) {
             monitor.lastBody = bodyText(ping.body());
         }
-        history.add(new HistoryRow(monitor.id, monitor.pingCount, ping,
+        // a later ping of the batch that lands in the same ring slot replaces the earlier one (one row per slot
+        // and statement: a multi-row upsert cannot touch a row twice)
+        Slot slot = new Slot(monitor.id, (int) (monitor.pingCount % config.pingHistory()));
+        history.remove(slot);
+        history.put(slot, new HistoryRow(slot, monitor.pingCount, ping,
                 applied.runDuration() == null ? null : applied.runDuration().toMillis(), applied.ignored()));
         var before = applied.transitions().stream().filter(t -> t.at().isBefore(ping.receivedAt())).toList();
         var after = applied.transitions().stream().filter(t -> !t.at().isBefore(ping.receivedAt())).toList();
@@ -245,7 +256,10 @@ public class PingApplier {
         flips.record(monitor, after);
     }
 
-    private record HistoryRow(UUID monitorId, long n, PingReceived ping, Long durationMs, boolean ignored) {
+    private record Slot(UUID monitorId, int slot) {
+    }
+
+    private record HistoryRow(Slot slot, long n, PingReceived ping, Long durationMs, boolean ignored) {
     }
 
     private static final String UPSERT = """
@@ -260,24 +274,26 @@ public class PingApplier {
                 duration_ms = excluded.duration_ms, ignored = excluded.ignored
             """;
 
-    /** Writes the history rows with one JDBC batch, on the transaction's connection. */
-    private void writeHistory(List<HistoryRow> rows) {
+    /**
+     * Writes the history rows with one JDBC batch on the transaction's connection (the driver's
+     * {@code reWriteBatchedInserts} turns it into multi-row upserts).
+     */
+    private void writeHistory(Collection<HistoryRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
-        int size = config.pingHistory();
         em.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement st = connection.prepareStatement(UPSERT)) {
                 for (HistoryRow row : rows) {
                     PingReceived ping = row.ping();
-                    st.setObject(1, row.monitorId());
-                    st.setInt(2, (int) (row.n() % size));
+                    st.setObject(1, row.slot().monitorId());
+                    st.setInt(2, row.slot().slot());
                     st.setLong(3, row.n());
                     st.setObject(4, ping.eventId());
                     st.setString(5, ping.type().json());
                     st.setObject(6, ping.exitStatus(), Types.INTEGER);
                     st.setObject(7, ping.rid(), Types.OTHER);
-                    st.setObject(8, OffsetDateTime.ofInstant(ping.receivedAt(), ZoneOffset.UTC));
+                    st.setObject(8, timestamp(ping.receivedAt()));
                     st.setString(9, clean(ping.method()));
                     st.setString(10, clean(ping.scheme()));
                     st.setString(11, clean(ping.remoteAddr()));
@@ -292,6 +308,51 @@ public class PingApplier {
                 st.executeBatch();
             }
         });
+    }
+
+    private static final String UPDATE_STATE = """
+            UPDATE monitor SET status = ?, running = ?, run_started_at = ?, run_rid = ?, last_ping_at = ?,
+                               last_success_at = ?, last_duration_ms = ?, ping_count = ?, due_at = ?,
+                               next_alert_at = ?, down_since = ?, paused_at = ?, last_body = ?, flip_sequence = ?,
+                               last_finish_at = ?, lifecycle_at = ?, last_flip_at = ?
+            WHERE id = ?
+            """;
+
+    /**
+     * Writes the engine's columns of each monitor of the batch with one JDBC batch (the configuration columns
+     * stay the admin API's): one statement per monitor however many of its pings the batch held.
+     */
+    private void writeState(List<Monitor> monitors) {
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement st = connection.prepareStatement(UPDATE_STATE)) {
+                for (Monitor m : monitors) {
+                    st.setString(1, m.status.name());
+                    st.setBoolean(2, m.running);
+                    st.setObject(3, timestamp(m.runStartedAt));
+                    st.setObject(4, m.runRid, Types.OTHER);
+                    st.setObject(5, timestamp(m.lastPingAt));
+                    st.setObject(6, timestamp(m.lastSuccessAt));
+                    st.setObject(7, m.lastDurationMs, Types.BIGINT);
+                    st.setLong(8, m.pingCount);
+                    st.setObject(9, timestamp(m.dueAt));
+                    st.setObject(10, timestamp(m.nextAlertAt));
+                    st.setObject(11, timestamp(m.downSince));
+                    st.setObject(12, timestamp(m.pausedAt));
+                    st.setString(13, m.lastBody);
+                    st.setLong(14, m.flipSequence);
+                    st.setObject(15, timestamp(m.lastFinishAt));
+                    st.setObject(16, timestamp(m.lifecycleAt));
+                    st.setObject(17, timestamp(m.lastFlipAt));
+                    st.setObject(18, m.id);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+        });
+    }
+
+    private static OffsetDateTime timestamp(Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 
     /** The body as text for alerts: at most 1000 characters, null when empty. */

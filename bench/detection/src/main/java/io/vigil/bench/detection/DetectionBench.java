@@ -62,7 +62,8 @@ import org.apache.kafka.common.utils.Utils;
  *   <li>Sweep cost: the sweep timer's mean pass while the active monitors were going down, then again
  *       with M idle monitors (due in a day) added to the table.</li>
  * </ol>
- * Usage: {@code bench/detection/run.sh [active] [idle]} from the repository root.
+ * Usage: {@code bench/detection/run.sh [active] [idle] [apply-only]} from the repository root; {@code apply-only}
+ * stops after the apply rate.
  */
 public final class DetectionBench {
 
@@ -77,6 +78,7 @@ public final class DetectionBench {
     public static void main(String[] args) throws Exception {
         int active = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int idle = args.length > 1 ? Integer.parseInt(args[1]) : 900_000;
+        boolean applyOnly = args.length > 2 && args[2].equals("apply-only");
         Path root = Path.of(System.getProperty("vigil.root", ".")).toAbsolutePath().normalize();
         Path jar = root.resolve("evaluator-service/target-bench/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -97,8 +99,13 @@ public final class DetectionBench {
         marks.start();
 
         int port = FreePorts.take();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvmArgs = System.getenv().getOrDefault("BENCH_EVALUATOR_JVM_ARGS", ""); // e.g. a JFR recording
+        if (!jvmArgs.isBlank()) {
+            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         env.put("VIGIL_DB_URL", postgres.jdbcUrl());
@@ -119,7 +126,7 @@ public final class DetectionBench {
             awaitReady(metricsUrl, evaluator);
             try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresServer.USER,
                     EmbeddedPostgresServer.PASSWORD)) {
-                run(active, idle, db, producer, kafka.bootstrapServers(), metricsUrl, out);
+                run(active, idle, applyOnly, db, producer, kafka.bootstrapServers(), metricsUrl, out);
             }
         } finally {
             evaluator.destroy();
@@ -132,7 +139,7 @@ public final class DetectionBench {
         }
     }
 
-    private static void run(int active, int idle, Connection db, KafkaProducer<String, byte[]> producer, String bootstrap,
+    private static void run(int active, int idle, boolean applyOnly, Connection db, KafkaProducer<String, byte[]> producer, String bootstrap,
                             String metricsUrl, Path out) throws Exception {
         System.out.printf("inserting %,d active monitors ...%n", active);
         List<UUID> ids = insertActive(db, active);
@@ -157,6 +164,9 @@ public final class DetectionBench {
         System.out.printf("round 2 (UP monitors, no flip): %,d pings applied in %.1f s: %.0f pings/s%n", active,
                 round2[0], active / round2[0]);
         double applySeconds = round2[0];
+        if (applyOnly) {
+            return;
+        }
 
         Instant lastDown = now.plus(EVERY).plus(GRACE);
         System.out.printf("waiting for %,d DOWN flips (the last is due at %s) ...%n", active, lastDown);
