@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,9 +61,13 @@ final class EngineFixture {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         partitions = producer.partitionsFor(Topics.PINGS).size();
-        Thread marks = new Thread(EngineFixture::writeWatermarks, "test-ingest-watermarks");
-        marks.setDaemon(true);
-        marks.start();
+        // A stand-in ingest instance: a watermark to every partition every 200 ms, as the real one writes.
+        ScheduledExecutorService marks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "test-ingest-watermarks");
+            thread.setDaemon(true);
+            return thread;
+        });
+        marks.scheduleAtFixedRate(EngineFixture::writeWatermarks, 0, 200, TimeUnit.MILLISECONDS);
         Thread tail = new Thread(EngineFixture::tail, "test-tail");
         tail.setDaemon(true);
         tail.start();
@@ -120,20 +126,13 @@ final class EngineFixture {
     }
 
     private static void writeWatermarks() {
-        while (true) {
-            Instant now = now();
-            for (int p = 0; p < partitions; p++) {
-                if (allHeld || held.contains(p)) {
-                    continue;
-                }
-                IngestWatermark mark = new IngestWatermark(IngestWatermark.SCHEMA, "test-ingest", now, now.plusSeconds(2));
-                producer.send(new ProducerRecord<>(Topics.PINGS, p, "watermark", Json.write(mark)));
+        Instant now = now();
+        for (int p = 0; p < partitions; p++) {
+            if (allHeld || held.contains(p)) {
+                continue;
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
+            IngestWatermark mark = new IngestWatermark(IngestWatermark.SCHEMA, "test-ingest", now, now.plusSeconds(2));
+            producer.send(new ProducerRecord<>(Topics.PINGS, p, "watermark", Json.write(mark)));
         }
     }
 
