@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,9 +32,7 @@ public class OutboxRelay {
     private final OutboxConfig config;
     private final String bootstrapServers;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private boolean nudged;
+    private final Wakeup wakeup = new Wakeup();
     private volatile boolean running;
     private KafkaProducer<String, byte[]> producer;
     private Thread thread;
@@ -90,13 +86,7 @@ public class OutboxRelay {
 
     /** Look at the outbox now. */
     public void nudge() {
-        lock.lock();
-        try {
-            nudged = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wakeup.nudge();
     }
 
     private void run() {
@@ -104,9 +94,9 @@ public class OutboxRelay {
         while (running) {
             int n = relayOnce(batch);
             if (n == -1) {
-                await(100); // another instance is relaying; look again soon for rows it may not have seen
+                await(Duration.ofMillis(100)); // another instance is relaying; look again soon for rows it may not have seen
             } else if (n < batch) {
-                await(config.poll().toMillis());
+                await(config.poll());
             }
         }
         relayOnce(batch);
@@ -139,18 +129,9 @@ public class OutboxRelay {
         }
     }
 
-    private void await(long millis) {
-        lock.lock();
-        try {
-            if (!nudged && running) {
-                wake.await(millis, TimeUnit.MILLISECONDS);
-            }
-            nudged = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void await(Duration timeout) {
+        if (running && !wakeup.await(timeout)) {
             running = false;
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -8,6 +8,7 @@ import io.vigil.evaluator.config.EngineConfig;
 import io.vigil.evaluator.messaging.KafkaTopology;
 import io.vigil.evaluator.service.PipelineWatch;
 import io.vigil.evaluator.service.Sweep;
+import io.vigil.outbox.Wakeup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,6 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs the deadline sweep on its own thread. It sleeps until the earliest next alert time of any
@@ -35,9 +34,7 @@ public class SweepLoop {
     private final EngineConfig config;
     private final Timer sweepTimer;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private boolean nudged;
+    private final Wakeup wakeup = new Wakeup();
     private volatile boolean running;
     private volatile Instant lastPass;
     private volatile boolean held;
@@ -98,13 +95,7 @@ public class SweepLoop {
 
     /** A deadline may have changed (pings applied, a monitor paused, resumed or reconfigured): look again now. */
     public void nudge() {
-        lock.lock();
-        try {
-            nudged = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        wakeup.nudge();
     }
 
     /** When the last pass finished, or null before the first. */
@@ -164,21 +155,8 @@ public class SweepLoop {
     }
 
     private void await(Instant wakeAt) {
-        lock.lock();
-        try {
-            while (running && !nudged) {
-                long millis = Duration.between(clock.instant(), wakeAt).toMillis();
-                if (millis <= 0) {
-                    break;
-                }
-                wake.await(millis, TimeUnit.MILLISECONDS);
-            }
-            nudged = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (running && !wakeup.await(Duration.between(clock.instant(), wakeAt))) {
             running = false;
-        } finally {
-            lock.unlock();
         }
     }
 }
