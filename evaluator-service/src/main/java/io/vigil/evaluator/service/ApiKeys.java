@@ -1,5 +1,6 @@
 package io.vigil.evaluator.service;
 
+import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.contracts.TokenHash;
@@ -26,6 +27,9 @@ public class ApiKeys {
     public record CreatedKey(ApiKey key, String secret) {
     }
 
+    /** The PostgreSQL advisory lock that serialises {@link #ensureAdminKey()} across instances. */
+    private static final long BOOTSTRAP_LOCK = 130195078605907L;
+
     private final AdminApiConfig config;
     private final InstantSource clock;
 
@@ -44,6 +48,10 @@ public class ApiKeys {
      */
     @Transactional
     public void ensureAdminKey() {
+        // Instances starting together would both find no key and both insert it, and the loser's start would
+        // fail on the unique hash: one at a time, the second sees the first's key.
+        Panache.getEntityManager().createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(?1)")
+                .setParameter(1, BOOTSTRAP_LOCK).getSingleResult();
         Optional<String> adminKey = config.adminKey().filter(key -> !key.isBlank());
         if (adminKey.isEmpty()) {
             if (ApiKey.countFull() == 0) {
