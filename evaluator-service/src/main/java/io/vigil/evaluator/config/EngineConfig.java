@@ -42,6 +42,16 @@ public interface EngineConfig {
     @WithDefault("30s")
     Duration stallThreshold();
 
+    /**
+     * {@code VIGIL_KAFKA_SESSION_TIMEOUT}: how long the broker waits for a silent instance (killed, frozen,
+     * cut off) before giving its partitions of {@code vigil.pings.v1} to the other instances; until then those
+     * partitions are not applied and their watermarks do not move. Below the stall threshold, a crashed
+     * instance is replaced before {@code vigil-pipeline} goes DOWN. Within the broker's
+     * {@code group.min.session.timeout.ms} and {@code group.max.session.timeout.ms} (6 s and 30 min by default).
+     */
+    @WithDefault("45s")
+    Duration consumerSessionTimeout();
+
     /** How often the sweep looks even when nothing woke it. */
     @WithDefault("5s")
     Duration safetyPoll();

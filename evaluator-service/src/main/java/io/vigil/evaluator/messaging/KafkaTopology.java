@@ -93,6 +93,10 @@ public class KafkaTopology {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.pollRecords());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long session = config.consumerSessionTimeout().toMillis();
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session);
+        // the client's default (3 s) unless the session is short enough to need a third of it
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.min(3_000, session / 3));
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 }
