@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One packaged Vigil service ({@code target/quarkus-app/quarkus-run.jar}) running as its own process,
- * configured only through the environment, its output kept in {@code target/service-logs}.
+ * configured only through the environment, its output kept in {@code target/service-logs/<instance>.log}.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -37,6 +37,16 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code module}'s packaged jar with {@code env} on {@code port} and waits until it is ready. */
     static ServiceProcess start(String module, int port, Map<String, String> env) {
+        ServiceProcess service = launch(module, module, port, env);
+        service.awaitReady();
+        return service;
+    }
+
+    /**
+     * Starts {@code module}'s packaged jar as the instance {@code instance} (which names its log) without
+     * waiting for it: several instances can then start at the same moment.
+     */
+    static ServiceProcess launch(String module, String instance, int port, Map<String, String> env) {
         Path root = Path.of(System.getProperty("vigil.root", "..")).toAbsolutePath().normalize();
         Path jar = root.resolve(module).resolve(System.getProperty("vigil.services.target", "target"))
                 .resolve("quarkus-app/quarkus-run.jar");
@@ -46,21 +56,20 @@ final class ServiceProcess implements AutoCloseable {
         Path logs = Path.of(System.getProperty("vigil.logs", "target/service-logs"));
         try {
             Files.createDirectories(logs);
-            Path log = logs.resolve(module + ".log");
+            Path log = logs.resolve(instance + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-jar", jar.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(env);
-            ServiceProcess service = new ServiceProcess(module, builder.start(), "http://127.0.0.1:" + port, log);
-            service.awaitReady();
-            return service;
+            return new ServiceProcess(instance, builder.start(), "http://127.0.0.1:" + port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void awaitReady() {
+    /** Waits until the service answers ready; fails fast when the process exits first. */
+    void awaitReady() {
         await(name + " ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .failFast(name + " exited early; see " + log, () -> !process.isAlive())
                 .until(() -> status("/q/health/ready") == 200);
@@ -80,6 +89,22 @@ final class ServiceProcess implements AutoCloseable {
 
     String baseUrl() {
         return baseUrl;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A crash: SIGKILL, no shutdown hook, no clean leave of the consumer group, a transaction cut wherever it was. */
+    void kill() {
+        try {
+            if (!process.destroyForcibly().waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + name, e);
+        }
     }
 
     @Override
