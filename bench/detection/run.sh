@@ -9,8 +9,7 @@ cd "$(dirname "$0")/../.."
 # online, so a fresh clone with an empty local repository builds too; the bench project needs the parent,
 # contracts and testkit in the local repository
 mvn -B -q -pl contracts,testkit -am install -DskipTests
-mvn -B -q -pl evaluator-service package -DskipTests -Dvigil.build.dir=target-bench
-mvn -B -q -pl notifier-service package -DskipTests -Dvigil.build.dir=target-bench
+mvn -B -q -pl outbox,evaluator-service,notifier-service package -DskipTests -Dvigil.build.dir=target-bench
 mvn -B -q -f bench/detection/pom.xml package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 exec java -Dvigil.root="$PWD" -cp "bench/detection/target/classes:$(cat bench/detection/target/classpath.txt)" \
   io.vigil.bench.detection.DetectionBench "$@"

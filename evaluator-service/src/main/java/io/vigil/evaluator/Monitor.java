@@ -7,6 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.SecondaryTable;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,16 +15,26 @@ import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.SecondaryRow;
 import org.hibernate.type.SqlTypes;
 
 /**
- * A monitor: what check-ins it expects (written by the admin API) and where it stands (written by the
- * engine). Durations are kept in milliseconds; the admin API speaks ISO-8601.
+ * A monitor: what check-ins it expects (written by the admin API, table {@code monitor}) and where it stands
+ * (written by the engine, table {@code monitor_state}: narrow, with only the key and the sweep's index, because
+ * every applied ping rewrites it). Durations are kept in milliseconds; the admin API speaks ISO-8601.
  */
 @Entity
 @Table(name = "monitor")
+@SecondaryTable(name = Monitor.STATE)
+@SecondaryRow(table = Monitor.STATE, optional = false)
 @DynamicUpdate // the admin API writes configuration, the engine writes state: neither overwrites the other's columns
 public class Monitor extends PanacheEntityBase {
+
+    /** The table of the engine's columns. */
+    public static final String STATE = "monitor_state";
+
+    /** Native SQL's source for Monitor rows: both tables, one row per monitor. */
+    public static final String BOTH_TABLES = "monitor JOIN monitor_state USING (id)";
 
     @Id
     public UUID id;
@@ -66,51 +77,53 @@ public class Monitor extends PanacheEntityBase {
     public boolean system;
 
     @Enumerated(EnumType.STRING)
+    @Column(table = STATE)
     public Status status = Status.NEW;
 
+    @Column(table = STATE)
     public boolean running;
 
-    @Column(name = "run_started_at")
+    @Column(name = "run_started_at", table = STATE)
     public Instant runStartedAt;
 
-    @Column(name = "run_rid")
+    @Column(name = "run_rid", table = STATE)
     public UUID runRid;
 
-    @Column(name = "last_ping_at")
+    @Column(name = "last_ping_at", table = STATE)
     public Instant lastPingAt;
 
-    @Column(name = "last_success_at")
+    @Column(name = "last_success_at", table = STATE)
     public Instant lastSuccessAt;
 
-    @Column(name = "last_duration_ms")
+    @Column(name = "last_duration_ms", table = STATE)
     public Long lastDurationMs;
 
-    @Column(name = "ping_count")
+    @Column(name = "ping_count", table = STATE)
     public long pingCount;
 
     /** The next due time without grace; null when nothing is expected. */
-    @Column(name = "due_at")
+    @Column(name = "due_at", table = STATE)
     public Instant dueAt;
 
     /** When the sweep must look at this monitor next; null when never. */
-    @Column(name = "next_alert_at")
+    @Column(name = "next_alert_at", table = STATE)
     public Instant nextAlertAt;
 
-    @Column(name = "down_since")
+    @Column(name = "down_since", table = STATE)
     public Instant downSince;
 
-    @Column(name = "paused_at")
+    @Column(name = "paused_at", table = STATE)
     public Instant pausedAt;
 
     /** The last ping's body as text, at most 1000 characters, for alerts. */
-    @Column(name = "last_body")
+    @Column(name = "last_body", table = STATE)
     public String lastBody;
 
-    @Column(name = "flip_sequence")
+    @Column(name = "flip_sequence", table = STATE)
     public long flipSequence;
 
     /** The partition of vigil.pings.v1 this monitor's pings travel on (its key's partition). */
-    @Column(name = "kafka_partition")
+    @Column(name = "kafka_partition", table = STATE)
     public int kafkaPartition;
 
     /** Grows with every change; orders the registry records ingest sees. */
@@ -123,15 +136,15 @@ public class Monitor extends PanacheEntityBase {
     public Instant updatedAt;
 
     /** Received-at of the newest applied finish (success or fail): a start or finish older than it is closed. */
-    @Column(name = "last_finish_at")
+    @Column(name = "last_finish_at", table = STATE)
     public Instant lastFinishAt;
 
     /** When the monitor was last paused or resumed: a ping received before it changes no state. */
-    @Column(name = "lifecycle_at")
+    @Column(name = "lifecycle_at", table = STATE)
     public Instant lifecycleAt;
 
     /** The {@code at} of the newest flip; later flips never go before it. */
-    @Column(name = "last_flip_at")
+    @Column(name = "last_flip_at", table = STATE)
     public Instant lastFlipAt;
 
     public static Monitor findBySlug(String slug) {

@@ -46,7 +46,7 @@ public class Badges {
         }
         @SuppressWarnings("unchecked")
         List<String> statuses = entities.createNativeQuery(
-                        "SELECT DISTINCT status FROM monitor WHERE CAST(:tag AS text) = ANY(tags)")
+                        "SELECT DISTINCT status FROM " + Monitor.BOTH_TABLES + " WHERE CAST(:tag AS text) = ANY(tags)")
                 .setParameter("tag", tag).getResultList();
         if (statuses.isEmpty()) {
             return Optional.empty();

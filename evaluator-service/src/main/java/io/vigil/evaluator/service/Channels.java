@@ -86,7 +86,8 @@ public class Channels {
         }
         @SuppressWarnings("unchecked")
         List<Monitor> users = entities.createNativeQuery(
-                        "SELECT * FROM monitor WHERE CAST(:id AS uuid) = ANY(channel_ids) FOR UPDATE", Monitor.class)
+                        "SELECT * FROM " + Monitor.BOTH_TABLES + " WHERE CAST(:id AS uuid) = ANY(channel_ids) FOR UPDATE OF monitor",
+                        Monitor.class)
                 .setParameter("id", id.toString()).getResultList();
         for (Monitor monitor : users) {
             List<UUID> remaining = new ArrayList<>(monitor.channelIds);

@@ -152,7 +152,7 @@ public class Monitors {
     /** Monitors by creation time, holding every tag in {@code tags} and (when given) in one of {@code statuses}. */
     @Transactional
     public Pages.Page<Monitor> page(List<String> tags, List<Status> statuses, Pages.Cursor after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM monitor WHERE true");
+        StringBuilder sql = new StringBuilder("SELECT * FROM " + Monitor.BOTH_TABLES + " WHERE true");
         for (int i = 0; i < tags.size(); i++) {
             sql.append(" AND CAST(:tag").append(i).append(" AS text) = ANY(tags)");
         }

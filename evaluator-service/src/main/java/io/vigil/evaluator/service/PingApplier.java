@@ -25,11 +25,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hibernate.Session;
@@ -38,7 +36,7 @@ import org.hibernate.jpa.HibernateHints;
 /**
  * Applies a batch of {@code vigil.pings.v1} records in one transaction: the pings (per monitor, in
  * received-at order), the ingest watermarks and leases, and each partition's next offset. A record below
- * the stored offset, or a ping whose event id is already in the history, changes nothing.
+ * the stored offset was applied before and changes nothing.
  */
 @ApplicationScoped
 public class PingApplier {
@@ -198,17 +196,9 @@ public class PingApplier {
         if (received.isEmpty()) {
             return;
         }
-        Set<UUID> seen = new HashSet<>(em.createQuery("select p.eventId from PingRecord p where p.eventId in :ids", UUID.class)
-                .setParameter("ids", received.stream().map(r -> r.ping().eventId()).toList())
-                .getResultList());
         Map<UUID, List<Received>> byMonitor = new LinkedHashMap<>();
         for (Received r : received) {
-            if (seen.add(r.ping().eventId())) {
-                byMonitor.computeIfAbsent(r.ping().monitorId(), k -> new ArrayList<>()).add(r);
-            }
-        }
-        if (byMonitor.isEmpty()) {
-            return;
+            byMonitor.computeIfAbsent(r.ping().monitorId(), k -> new ArrayList<>()).add(r);
         }
         // flips' inserts go out as JDBC batches at flush
         em.unwrap(Session.class).setJdbcBatchSize(received.size());
@@ -311,7 +301,7 @@ public class PingApplier {
     }
 
     private static final String UPDATE_STATE = """
-            UPDATE monitor SET status = ?, running = ?, run_started_at = ?, run_rid = ?, last_ping_at = ?,
+            UPDATE monitor_state SET status = ?, running = ?, run_started_at = ?, run_rid = ?, last_ping_at = ?,
                                last_success_at = ?, last_duration_ms = ?, ping_count = ?, due_at = ?,
                                next_alert_at = ?, down_since = ?, paused_at = ?, last_body = ?, flip_sequence = ?,
                                last_finish_at = ?, lifecycle_at = ?, last_flip_at = ?

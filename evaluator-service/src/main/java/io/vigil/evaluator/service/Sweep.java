@@ -37,11 +37,11 @@ public class Sweep {
     public int sweepPartition(int partition, Instant until, int limit) {
         @SuppressWarnings("unchecked")
         List<Monitor> due = em.createNativeQuery("""
-                        SELECT * FROM monitor
+                        SELECT * FROM monitor JOIN monitor_state USING (id)
                         WHERE kafka_partition = ?1 AND next_alert_at IS NOT NULL AND next_alert_at < ?2
                         ORDER BY next_alert_at
                         LIMIT ?3
-                        FOR UPDATE SKIP LOCKED""", Monitor.class)
+                        FOR UPDATE OF monitor SKIP LOCKED""", Monitor.class)
                 .setParameter(1, partition)
                 .setParameter(2, until)
                 .setParameter(3, limit)
@@ -57,7 +57,7 @@ public class Sweep {
     public Map<Integer, Instant> earliestAlerts(int partitions) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                        SELECT p, (SELECT min(next_alert_at) FROM monitor
+                        SELECT p, (SELECT min(next_alert_at) FROM monitor_state
                                    WHERE kafka_partition = p AND next_alert_at IS NOT NULL)
                         FROM generate_series(0, ?1 - 1) AS p""")
                 .setParameter(1, partitions)

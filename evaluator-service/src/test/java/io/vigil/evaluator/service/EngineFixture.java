@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -107,14 +108,14 @@ final class EngineFixture {
                 body == null ? 0 : body.length);
     }
 
-    /** Writes a ping keyed by its monitor, as ingest does, and waits for the broker's ack. */
-    static void send(PingReceived ping) {
-        sendRaw(ping.monitorId().toString(), Json.write(ping));
+    /** Writes a ping keyed by its monitor, as ingest does, and waits for the broker's ack: where it was written. */
+    static RecordMetadata send(PingReceived ping) {
+        return sendRaw(ping.monitorId().toString(), Json.write(ping));
     }
 
-    static void sendRaw(String key, byte[] value) {
+    static RecordMetadata sendRaw(String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(Topics.PINGS, key, value)).get(10, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(Topics.PINGS, key, value)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -26,7 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,9 @@ class EngineTest {
 
     @Inject
     TestMonitors monitors;
+
+    @Inject
+    PingApplier applier;
 
     @BeforeAll
     static void ingest() {
@@ -112,14 +118,23 @@ class EngineTest {
     void aRedeliveredPingChangesNothing() {
         Monitor m = monitors.create(Duration.ofHours(1), Duration.ofHours(1), null);
         PingReceived fail = ping(m.id, PingType.FAIL, now());
-        send(fail);
-        send(fail);
-        send(ping(m.id, PingType.LOG, now()));
+        PingReceived log = ping(m.id, PingType.LOG, now());
+        List<ConsumerRecord<String, byte[]>> applied = List.of(record(send(fail), fail), record(send(log), log));
         await().atMost(Duration.ofSeconds(20)).until(() -> monitors.pings(m.id).size() == 2);
+
+        // what a consumer reads again after a crash before its Kafka commit: the same records, same offsets
+        applier.apply(Map.of(m.kafkaPartition, applied));
+
         Monitor after = monitors.find(m.id);
         assertThat(after.pingCount).isEqualTo(2);
         assertThat(after.status).isEqualTo(Status.DOWN);
+        assertThat(monitors.pings(m.id)).hasSize(2);
         assertThat(monitors.flips(m.id)).hasSize(1);
+    }
+
+    private static ConsumerRecord<String, byte[]> record(RecordMetadata written, PingReceived ping) {
+        return new ConsumerRecord<>(written.topic(), written.partition(), written.offset(), ping.monitorId().toString(),
+                Json.write(ping));
     }
 
     @Test

@@ -281,13 +281,20 @@ public final class DetectionBench {
         long insertStarted = System.nanoTime();
         try (Statement st = db.createStatement()) {
             st.execute("""
-                    INSERT INTO evaluator.monitor (id, name, slug, schedule_type, every_ms, grace_ms, token, token_hash,
-                        status, due_at, next_alert_at, last_success_at, kafka_partition, created_at, updated_at)
-                    SELECT gen_random_uuid(), 'idle ' || g, 'idle-' || g, 'interval', 86400000, 3600000,
-                        'idle-token-' || g, md5('idle-token-' || g), 'UP', now() + interval '1 day',
-                        now() + interval '1 day' + (g %% 3600) * interval '1 second', now(), g %% %d, now(), now()
-                    FROM generate_series(1, %d) AS g""".formatted(PARTITIONS, idle));
+                    WITH idle AS (
+                        INSERT INTO evaluator.monitor (id, name, slug, schedule_type, every_ms, grace_ms, token,
+                            token_hash, created_at, updated_at)
+                        SELECT gen_random_uuid(), 'idle ' || g, 'idle-' || g, 'interval', 86400000, 3600000,
+                            'idle-token-' || g, md5('idle-token-' || g), now(), now()
+                        FROM generate_series(1, %d) AS g
+                        RETURNING id, substring(slug from 6)::int AS g)
+                    INSERT INTO evaluator.monitor_state (id, kafka_partition, status, due_at, next_alert_at,
+                        last_success_at)
+                    SELECT id, g %% %d, 'UP', now() + interval '1 day',
+                        now() + interval '1 day' + (g %% 3600) * interval '1 second', now()
+                    FROM idle""".formatted(idle, PARTITIONS));
             st.execute("ANALYZE evaluator.monitor");
+            st.execute("ANALYZE evaluator.monitor_state");
         }
         System.out.printf("inserted in %.1f s; measuring idle sweep passes for 20 s ...%n",
                 (System.nanoTime() - insertStarted) / 1e9);
@@ -525,7 +532,8 @@ public final class DetectionBench {
         long nextReport = System.currentTimeMillis() + 10_000;
         do {
             Thread.sleep(200);
-            applied = count(db, "SELECT count(*) FROM evaluator.monitor WHERE ping_count >= " + round + " AND NOT system");
+            applied = count(db, "SELECT count(*) FROM evaluator.monitor JOIN evaluator.monitor_state USING (id)"
+                    + " WHERE ping_count >= " + round + " AND NOT system");
             if (System.currentTimeMillis() >= nextReport) {
                 System.out.printf("%s  round %d: %,d applied%n", Instant.now(), round, applied);
                 nextReport += 10_000;
@@ -558,8 +566,10 @@ public final class DetectionBench {
         db.setAutoCommit(false);
         try (PreparedStatement st = db.prepareStatement("""
                 INSERT INTO evaluator.monitor (id, name, slug, schedule_type, every_ms, grace_ms, token, token_hash,
-                    status, kafka_partition, channel_ids, created_at, updated_at)
-                VALUES (?, ?, ?, 'interval', ?, ?, ?, ?, 'NEW', ?, ?, now(), now())""")) {
+                    channel_ids, created_at, updated_at)
+                VALUES (?, ?, ?, 'interval', ?, ?, ?, ?, ?, now(), now())""");
+             PreparedStatement state = db.prepareStatement(
+                     "INSERT INTO evaluator.monitor_state (id, kafka_partition, status) VALUES (?, ?, 'NEW')")) {
             for (int i = 0; i < n; i++) {
                 UUID id = UUID.randomUUID();
                 ids.add(id);
@@ -571,14 +581,18 @@ public final class DetectionBench {
                 st.setLong(5, GRACE.toMillis());
                 st.setString(6, token);
                 st.setString(7, TokenHash.of(token));
-                st.setInt(8, Utils.toPositive(Utils.murmur2(id.toString().getBytes(StandardCharsets.UTF_8))) % PARTITIONS);
-                st.setArray(9, i < alerting ? withChannel : none);
+                st.setArray(8, i < alerting ? withChannel : none);
                 st.addBatch();
+                state.setObject(1, id);
+                state.setInt(2, Utils.toPositive(Utils.murmur2(id.toString().getBytes(StandardCharsets.UTF_8))) % PARTITIONS);
+                state.addBatch();
                 if (i % 1000 == 999) {
                     st.executeBatch();
+                    state.executeBatch();
                 }
             }
             st.executeBatch();
+            state.executeBatch();
         }
         db.commit();
         db.setAutoCommit(true);
@@ -596,9 +610,9 @@ public final class DetectionBench {
         StringBuilder plan = new StringBuilder();
         db.setAutoCommit(false);
         try (PreparedStatement st = db.prepareStatement("""
-                EXPLAIN ANALYZE SELECT * FROM evaluator.monitor
+                EXPLAIN ANALYZE SELECT * FROM evaluator.monitor JOIN evaluator.monitor_state USING (id)
                 WHERE kafka_partition = 3 AND next_alert_at IS NOT NULL AND next_alert_at < ?
-                ORDER BY next_alert_at LIMIT 500 FOR UPDATE SKIP LOCKED""")) {
+                ORDER BY next_alert_at LIMIT 500 FOR UPDATE OF monitor SKIP LOCKED""")) {
             st.setTimestamp(1, Timestamp.from(Instant.now()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
