@@ -150,4 +150,25 @@ public class Monitor extends PanacheEntityBase {
     public static Monitor findBySlug(String slug) {
         return find("slug", slug).firstResult();
     }
+
+    /**
+     * Locks the monitor's {@code monitor} row: every writer of a monitor (the admin API, the applier, the sweep)
+     * takes this one lock first, so the two tables are never locked in different orders.
+     *
+     * @return whether the monitor exists
+     */
+    public static boolean lockRow(UUID id) {
+        return !getEntityManager().createNativeQuery("SELECT id FROM monitor WHERE id = ?1 FOR NO KEY UPDATE")
+                .setParameter(1, id).getResultList().isEmpty();
+    }
+
+    /** The monitor, read after {@link #lockRow locking} it; null when there is none. */
+    public static Monitor findLocked(UUID id) {
+        if (!lockRow(id)) {
+            return null;
+        }
+        Monitor monitor = findById(id);
+        getEntityManager().refresh(monitor); // read again, after the lock, even when it was loaded before it
+        return monitor;
+    }
 }

@@ -86,7 +86,7 @@ public class Channels {
         }
         @SuppressWarnings("unchecked")
         List<Monitor> users = entities.createNativeQuery(
-                        "SELECT * FROM " + Monitor.BOTH_TABLES + " WHERE CAST(:id AS uuid) = ANY(channel_ids) FOR UPDATE OF monitor",
+                        "SELECT * FROM " + Monitor.BOTH_TABLES + " WHERE CAST(:id AS uuid) = ANY(channel_ids) FOR NO KEY UPDATE OF monitor",
                         Monitor.class)
                 .setParameter("id", id.toString()).getResultList();
         for (Monitor monitor : users) {

@@ -10,7 +10,6 @@ import io.vigil.evaluator.scheduling.SweepLoop;
 import io.vigil.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
@@ -100,8 +99,8 @@ public class EngineLifecycle implements MonitorLifecycle {
 
     /** Pause and resume act on the monitor's current state: lock its row and read it again. */
     private void lockFresh(Monitor monitor) {
-        if (em.contains(monitor)) {
-            em.refresh(monitor, LockModeType.PESSIMISTIC_WRITE);
+        if (em.contains(monitor) && Monitor.lockRow(monitor.id)) {
+            em.refresh(monitor);
         }
     }
 

@@ -8,7 +8,6 @@ import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.Schedule;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.text.Normalizer;
@@ -252,7 +251,7 @@ public class Monitors {
     }
 
     private Monitor lock(UUID id) {
-        Monitor monitor = Monitor.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        Monitor monitor = Monitor.findLocked(id);
         if (monitor == null) {
             throw missing(id);
         }

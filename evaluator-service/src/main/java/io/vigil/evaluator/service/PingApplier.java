@@ -203,9 +203,11 @@ public class PingApplier {
         // flips' inserts go out as JDBC batches at flush
         em.unwrap(Session.class).setJdbcBatchSize(received.size());
         // read-only: no dirty checking; the state is written once per monitor by writeState, under these locks
-        List<Monitor> monitors = em.createQuery("from Monitor where id in :ids order by id", Monitor.class)
+        // one statement locks (the monitor row, as every writer of a monitor does first) and reads both tables
+        @SuppressWarnings("unchecked")
+        List<Monitor> monitors = em.createNativeQuery("SELECT * FROM " + Monitor.BOTH_TABLES
+                        + " WHERE id IN (:ids) ORDER BY id FOR NO KEY UPDATE OF monitor", Monitor.class)
                 .setParameter("ids", byMonitor.keySet())
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .setHint(HibernateHints.HINT_READ_ONLY, true)
                 .getResultList();
         Map<UUID, Monitor> found = new HashMap<>();
@@ -301,44 +303,56 @@ public class PingApplier {
     }
 
     private static final String UPDATE_STATE = """
-            UPDATE monitor_state SET status = ?, running = ?, run_started_at = ?, run_rid = ?, last_ping_at = ?,
-                               last_success_at = ?, last_duration_ms = ?, ping_count = ?, due_at = ?,
-                               next_alert_at = ?, down_since = ?, paused_at = ?, last_body = ?, flip_sequence = ?,
-                               last_finish_at = ?, lifecycle_at = ?, last_flip_at = ?
-            WHERE id = ?
+            UPDATE monitor_state s SET status = v.status, running = v.running, run_started_at = v.run_started_at,
+                   run_rid = v.run_rid, last_ping_at = v.last_ping_at, last_success_at = v.last_success_at,
+                   last_duration_ms = v.last_duration_ms, ping_count = v.ping_count, due_at = v.due_at,
+                   next_alert_at = v.next_alert_at, down_since = v.down_since, paused_at = v.paused_at,
+                   last_body = v.last_body, flip_sequence = v.flip_sequence, last_finish_at = v.last_finish_at,
+                   lifecycle_at = v.lifecycle_at, last_flip_at = v.last_flip_at
+            FROM unnest(?::uuid[], ?::text[], ?::boolean[], ?::timestamptz[], ?::uuid[], ?::timestamptz[],
+                        ?::timestamptz[], ?::bigint[], ?::bigint[], ?::timestamptz[], ?::timestamptz[],
+                        ?::timestamptz[], ?::timestamptz[], ?::text[], ?::bigint[], ?::timestamptz[],
+                        ?::timestamptz[], ?::timestamptz[])
+                 AS v(id, status, running, run_started_at, run_rid, last_ping_at, last_success_at, last_duration_ms,
+                      ping_count, due_at, next_alert_at, down_since, paused_at, last_body, flip_sequence,
+                      last_finish_at, lifecycle_at, last_flip_at)
+            WHERE s.id = v.id
             """;
 
     /**
-     * Writes the engine's columns of each monitor of the batch with one JDBC batch (the configuration columns
-     * stay the admin API's): one statement per monitor however many of its pings the batch held.
+     * Writes the engine's columns of every monitor of the batch with one statement (the configuration columns
+     * stay the admin API's): one row per monitor however many of its pings the batch held, the values sent as
+     * one array per column.
      */
     private void writeState(List<Monitor> monitors) {
+        int n = monitors.size();
+        Object[][] columns = new Object[18][n];
+        for (int i = 0; i < n; i++) {
+            Monitor m = monitors.get(i);
+            Object[] row = {m.id, m.status.name(), m.running, text(m.runStartedAt), m.runRid, text(m.lastPingAt),
+                    text(m.lastSuccessAt), m.lastDurationMs, m.pingCount, text(m.dueAt), text(m.nextAlertAt),
+                    text(m.downSince), text(m.pausedAt), m.lastBody, m.flipSequence, text(m.lastFinishAt),
+                    text(m.lifecycleAt), text(m.lastFlipAt)};
+            for (int c = 0; c < row.length; c++) {
+                columns[c][i] = row[c];
+            }
+        }
+        String[] types = {"uuid", "text", "bool", "timestamptz", "uuid", "timestamptz", "timestamptz", "int8", "int8",
+                "timestamptz", "timestamptz", "timestamptz", "timestamptz", "text", "int8", "timestamptz", "timestamptz",
+                "timestamptz"};
         em.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement st = connection.prepareStatement(UPDATE_STATE)) {
-                for (Monitor m : monitors) {
-                    st.setString(1, m.status.name());
-                    st.setBoolean(2, m.running);
-                    st.setObject(3, timestamp(m.runStartedAt));
-                    st.setObject(4, m.runRid, Types.OTHER);
-                    st.setObject(5, timestamp(m.lastPingAt));
-                    st.setObject(6, timestamp(m.lastSuccessAt));
-                    st.setObject(7, m.lastDurationMs, Types.BIGINT);
-                    st.setLong(8, m.pingCount);
-                    st.setObject(9, timestamp(m.dueAt));
-                    st.setObject(10, timestamp(m.nextAlertAt));
-                    st.setObject(11, timestamp(m.downSince));
-                    st.setObject(12, timestamp(m.pausedAt));
-                    st.setString(13, m.lastBody);
-                    st.setLong(14, m.flipSequence);
-                    st.setObject(15, timestamp(m.lastFinishAt));
-                    st.setObject(16, timestamp(m.lifecycleAt));
-                    st.setObject(17, timestamp(m.lastFlipAt));
-                    st.setObject(18, m.id);
-                    st.addBatch();
+                for (int c = 0; c < types.length; c++) {
+                    st.setArray(c + 1, connection.createArrayOf(types[c], columns[c]));
                 }
-                st.executeBatch();
+                st.executeUpdate();
             }
         });
+    }
+
+    /** An instant as PostgreSQL reads it in a timestamptz array. */
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
     }
 
     private static OffsetDateTime timestamp(Instant at) {

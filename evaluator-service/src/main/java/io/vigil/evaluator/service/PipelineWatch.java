@@ -10,8 +10,6 @@ import io.vigil.evaluator.Schedule;
 import io.vigil.evaluator.config.EngineConfig;
 import io.vigil.evaluator.messaging.KafkaTopology;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,15 +35,12 @@ public class PipelineWatch {
     /** The reserved slug. */
     public static final String SLUG = "vigil-pipeline";
 
-    private final EntityManager em;
     private final FlipRecorder flips;
     private final InstantSource clock;
     private final EngineConfig config;
     private final KafkaTopology topology;
 
-    public PipelineWatch(EntityManager em, FlipRecorder flips, InstantSource clock, EngineConfig config,
-                         KafkaTopology topology) {
-        this.em = em;
+    public PipelineWatch(FlipRecorder flips, InstantSource clock, EngineConfig config, KafkaTopology topology) {
         this.flips = flips;
         this.clock = clock;
         this.config = config;
@@ -99,7 +94,7 @@ public class PipelineWatch {
     public void check(UUID pipelineId, Map<Integer, PartitionOffset> stored, int partitions, Instant startedAt) {
         Instant now = clock.instant();
         List<Integer> stalled = stalled(stored, partitions, startedAt, now);
-        Monitor pipeline = em.find(Monitor.class, pipelineId, LockModeType.PESSIMISTIC_WRITE);
+        Monitor pipeline = Monitor.findLocked(pipelineId);
         if (pipeline == null || pipeline.status == Status.PAUSED) {
             return;
         }

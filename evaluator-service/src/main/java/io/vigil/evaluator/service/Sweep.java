@@ -41,7 +41,7 @@ public class Sweep {
                         WHERE kafka_partition = ?1 AND next_alert_at IS NOT NULL AND next_alert_at < ?2
                         ORDER BY next_alert_at
                         LIMIT ?3
-                        FOR UPDATE OF monitor SKIP LOCKED""", Monitor.class)
+                        FOR NO KEY UPDATE OF monitor SKIP LOCKED""", Monitor.class)
                 .setParameter(1, partition)
                 .setParameter(2, until)
                 .setParameter(3, limit)

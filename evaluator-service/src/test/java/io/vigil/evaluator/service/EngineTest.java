@@ -25,6 +25,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -258,7 +259,10 @@ class EngineTest {
         for (int i = 1; i <= 5; i++) {
             send(ping(m.id, PingType.LOG, null, null, t.plusMillis(i), ("log " + i).getBytes(StandardCharsets.UTF_8)));
         }
-        byte[] body = {'o', 'k', 0, (byte) 0xff};
+        // array and quoting syntax, a NUL and a byte that is not UTF-8: kept exactly, shown as text safely
+        byte[] body = ("{\"q\":\"\\\"\"} NULL, ok" + '\u0000').getBytes(StandardCharsets.UTF_8);
+        body = Arrays.copyOf(body, body.length + 1);
+        body[body.length - 1] = (byte) 0xff;
         send(ping(m.id, PingType.SUCCESS, null, rid, t.plusMillis(1500), body));
         await().atMost(Duration.ofSeconds(20)).until(() -> monitors.find(m.id).pingCount == 7);
 
@@ -271,6 +275,7 @@ class EngineTest {
         assertThat(kept.get(1).body).isEqualTo("log 5".getBytes(StandardCharsets.UTF_8));
         Monitor after = monitors.find(m.id);
         assertThat(after.lastDurationMs).isEqualTo(1500L);
+        assertThat(after.lastBody).isEqualTo("{\"q\":\"\\\"\"} NULL, ok\uFFFD\uFFFD");
         assertThat(after.running).isFalse();
     }
 }
