@@ -49,7 +49,7 @@ public interface EngineConfig {
      * instance is replaced before {@code vigil-pipeline} goes DOWN. Within the broker's
      * {@code group.min.session.timeout.ms} and {@code group.max.session.timeout.ms} (6 s and 30 min by default).
      */
-    @WithDefault("45s")
+    @WithDefault("10s")
     Duration consumerSessionTimeout();
 
     /** How often the sweep looks even when nothing woke it. */
