@@ -67,6 +67,17 @@ public final class MonitorRules {
     }
 
     /**
+     * Whether a ping received at {@code receivedAt} must wait until the partition's {@code watermark} passes it:
+     * it would cross the monitor's next deadline, and a ping received before that deadline may not have been
+     * applied yet (another ingest instance may still be sending it). Applied now, it would erase an outage that
+     * may have happened; applied after the watermark, the deadlines it crossed are declared first.
+     */
+    public static boolean mustWait(Monitor m, Instant receivedAt, Instant watermark) {
+        return m.nextAlertAt != null && !m.nextAlertAt.isAfter(receivedAt)
+                && (watermark == null || watermark.isBefore(receivedAt));
+    }
+
+    /**
      * Applies one ping. Deadlines that passed before the ping are declared first, at their own times, but
      * only up to {@code safeUntil} (the watermark: every ping received before it has been applied), so an
      * outage is never erased by a late-applied ping and none is invented by pings arriving out of order.

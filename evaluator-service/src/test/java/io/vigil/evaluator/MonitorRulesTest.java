@@ -481,6 +481,20 @@ class MonitorRulesTest {
     }
 
     @Test
+    void aPingPastTheNextDeadlineWaitsForTheWatermarkToPassIt() {
+        Monitor m = inState(Status.UP); // due at 300, DOWN at 420
+        assertThat(MonitorRules.mustWait(m, at(299), at(250))).as("before the deadline: nothing to erase").isFalse();
+        assertThat(MonitorRules.mustWait(m, at(300), at(250))).as("at the due time, watermark before it").isTrue();
+        assertThat(MonitorRules.mustWait(m, at(1000), at(999))).as("an earlier ping may still arrive").isTrue();
+        assertThat(MonitorRules.mustWait(m, at(1000), null)).as("no watermark yet").isTrue();
+        assertThat(MonitorRules.mustWait(m, at(1000), at(1000))).as("every earlier ping applied").isFalse();
+        Monitor fresh = inState(Status.NEW);
+        assertThat(MonitorRules.mustWait(fresh, at(1000), at(0))).as("a NEW monitor has no deadline").isFalse();
+        Monitor paused = inState(Status.PAUSED);
+        assertThat(MonitorRules.mustWait(paused, at(1000), at(0))).as("a PAUSED monitor has no deadline").isFalse();
+    }
+
+    @Test
     void aFlipNeverGoesBeforeThePreviousOne() {
         Monitor m = inState(Status.UP);
         advance(m, at(500)); // LATE at 300, DOWN at 420

@@ -60,7 +60,8 @@ public class PingApplier {
     public record Outcome(int applied, boolean watermarkMoved) {
     }
 
-    private record Received(int partition, long offset, PingReceived ping) {
+    /** A ping of this batch, or one held by an earlier batch ({@code held}). */
+    private record Received(int partition, long offset, PingReceived ping, boolean held) {
     }
 
     /** Applies {@code records} (several partitions, each in offset order). */
@@ -83,7 +84,7 @@ public class PingApplier {
                 stored.nextOffset = record.offset() + 1;
                 PingsRecord value = parse(record);
                 if (value instanceof PingReceived ping) {
-                    pings.add(new Received(partition, record.offset(), ping));
+                    pings.add(new Received(partition, record.offset(), ping, false));
                 } else if (value instanceof IngestWatermark mark) {
                     lease(leases, partition, mark);
                     sawWatermark = true;
@@ -192,16 +193,25 @@ public class PingApplier {
         return false;
     }
 
+    /**
+     * Applies the batch's pings and the held ones of its partitions, per monitor in received-at order. A ping
+     * received at or after its monitor's next deadline waits while the partition's watermark is before it (a
+     * ping received before the deadline may still be on its way from another ingest instance: applying the later
+     * one first would erase the outage); the monitor's later pings wait behind it. Once the watermark passes it,
+     * it is applied, and the deadlines it crossed are declared at their own times first.
+     */
     private void applyPings(List<Received> received, Map<Integer, Instant> safeUntil) {
-        if (received.isEmpty()) {
+        List<Received> all = new ArrayList<>(received);
+        all.addAll(held(safeUntil.keySet()));
+        if (all.isEmpty()) {
             return;
         }
         Map<UUID, List<Received>> byMonitor = new LinkedHashMap<>();
-        for (Received r : received) {
+        for (Received r : all) {
             byMonitor.computeIfAbsent(r.ping().monitorId(), k -> new ArrayList<>()).add(r);
         }
         // flips' inserts go out as JDBC batches at flush
-        em.unwrap(Session.class).setJdbcBatchSize(received.size());
+        em.unwrap(Session.class).setJdbcBatchSize(all.size());
         // read-only: no dirty checking; the state is written once per monitor by writeState, under these locks
         // one statement locks (the monitor row, as every writer of a monitor does first) and reads both tables
         @SuppressWarnings("unchecked")
@@ -213,6 +223,8 @@ public class PingApplier {
         Map<UUID, Monitor> found = new HashMap<>();
         monitors.forEach(m -> found.put(m.id, m));
         Map<Slot, HistoryRow> history = new LinkedHashMap<>();
+        List<Received> hold = new ArrayList<>();
+        List<Received> released = new ArrayList<>();
         for (var entry : byMonitor.entrySet()) {
             Monitor monitor = found.get(entry.getKey());
             if (monitor == null) {
@@ -220,12 +232,76 @@ public class PingApplier {
                 continue;
             }
             entry.getValue().sort(Comparator.comparing((Received r) -> r.ping().receivedAt()).thenComparing(Received::offset));
+            boolean waiting = false;
             for (Received r : entry.getValue()) {
-                applyOne(monitor, r, safeUntil.get(r.partition()), history);
+                Instant watermark = safeUntil.get(r.partition());
+                waiting = waiting || MonitorRules.mustWait(monitor, r.ping().receivedAt(), watermark);
+                if (waiting) {
+                    if (!r.held()) {
+                        hold.add(r);
+                    }
+                    continue;
+                }
+                if (r.held()) {
+                    released.add(r);
+                }
+                applyOne(monitor, r, watermark, history);
             }
         }
         writeHistory(history.values());
         writeState(monitors);
+        writeHeld(hold, released);
+    }
+
+    /** The pings held on {@code partitions}: usually none. */
+    private List<Received> held(Collection<Integer> partitions) {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(
+                        "SELECT kafka_partition, kafka_offset, record FROM held_ping WHERE kafka_partition IN (:partitions)")
+                .setParameter("partitions", partitions)
+                .getResultList();
+        List<Received> held = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            held.add(new Received(((Number) row[0]).intValue(), ((Number) row[1]).longValue(),
+                    Json.read((byte[]) row[2], PingReceived.class), true));
+        }
+        return held;
+    }
+
+    private void writeHeld(List<Received> hold, List<Received> released) {
+        if (hold.isEmpty() && released.isEmpty()) {
+            return;
+        }
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO held_ping (kafka_partition, kafka_offset, monitor_id, received_at, record)
+                    VALUES (?, ?, ?, ?, ?)""");
+                 PreparedStatement delete = connection.prepareStatement(
+                         "DELETE FROM held_ping WHERE kafka_partition = ? AND kafka_offset = ?")) {
+                for (Received r : hold) {
+                    insert.setInt(1, r.partition());
+                    insert.setLong(2, r.offset());
+                    insert.setObject(3, r.ping().monitorId());
+                    insert.setObject(4, timestamp(r.ping().receivedAt()));
+                    insert.setBytes(5, Json.write(r.ping()));
+                    insert.addBatch();
+                }
+                for (Received r : released) {
+                    delete.setInt(1, r.partition());
+                    delete.setLong(2, r.offset());
+                    delete.addBatch();
+                }
+                insert.executeBatch();
+                delete.executeBatch();
+            }
+        });
+        if (!hold.isEmpty()) {
+            Log.debugf("holding %d ping(s) received after their monitor's deadline until the watermark passes them",
+                    hold.size());
+        }
     }
 
     private void applyOne(Monitor monitor, Received r, Instant safeUntil, Map<Slot, HistoryRow> history) {

@@ -160,6 +160,29 @@ class EngineTest {
     }
 
     @Test
+    void aPingJustPastItsDeadlineWaitsForTheWatermarkSoTheOutageIsNotErased() {
+        Monitor m = monitors.create(EVERY, GRACE, null);
+        Instant t0 = now();
+        send(ping(m.id, PingType.SUCCESS, t0));
+        awaitStatus(m.id, Status.UP);
+
+        EngineFixture.hold(m.kafkaPartition);
+        // received after due + grace, consumed while the watermark is still before the DOWN time: a ping received
+        // before the deadline could still come from another ingest instance, so this one must not go first
+        Instant late = t0.plus(EVERY).plus(GRACE).plusMillis(500);
+        send(ping(m.id, PingType.SUCCESS, late));
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+                .until(() -> monitors.find(m.id).pingCount == 1);
+        EngineFixture.releaseAll();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> monitors.flips(m.id).size() == 4);
+        List<Flip> flips = monitors.flips(m.id);
+        assertThat(flips).extracting(f -> f.toStatus).containsExactly(Status.UP, Status.LATE, Status.DOWN, Status.UP);
+        assertThat(flips).extracting(f -> f.at).containsExactly(t0, t0.plus(EVERY), t0.plus(EVERY).plus(GRACE), late);
+        assertThat(monitors.find(m.id).pingCount).isEqualTo(2);
+    }
+
+    @Test
     void aStalledWatermarkFlipsThePipelineOnceAndHoldsMonitors() {
         await().atMost(Duration.ofSeconds(20)).until(() -> monitors.findBySlug("vigil-pipeline").status == Status.UP);
         Monitor pipeline = monitors.findBySlug("vigil-pipeline");

@@ -6,7 +6,6 @@ import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.PingRecord;
 import io.vigil.evaluator.Schedule;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,17 +66,17 @@ public class TestMonitors {
 
     @Transactional
     public void pause(UUID id) {
-        lifecycle.pause(Monitor.findById(id, LockModeType.PESSIMISTIC_WRITE));
+        lifecycle.pause(Monitor.findLocked(id));
     }
 
     @Transactional
     public void resume(UUID id) {
-        lifecycle.resume(Monitor.findById(id, LockModeType.PESSIMISTIC_WRITE));
+        lifecycle.resume(Monitor.findLocked(id));
     }
 
     @Transactional
     public void delete(UUID id) {
-        Monitor m = Monitor.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        Monitor m = Monitor.findLocked(id);
         lifecycle.deleting(m);
         m.delete();
     }
