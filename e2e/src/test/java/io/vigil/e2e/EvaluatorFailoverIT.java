@@ -376,15 +376,7 @@ class EvaluatorFailoverIT {
 
     /** One success ping: the answer's status, or -1 when there was none. */
     private static int ping(Watched w) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(w.pingUrl())).timeout(Duration.ofSeconds(10)).build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return ServiceProcess.get(w.pingUrl(), Duration.ofSeconds(10));
     }
 
     /** Waits until every one of {@code monitors} has applied pings beyond what it had now. */

@@ -76,8 +76,13 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     private int status(String path) {
+        return get(baseUrl + path, Duration.ofSeconds(2));
+    }
+
+    /** A GET's status, or -1 when there was no answer within {@code timeout}. */
+    static int get(String url, Duration timeout) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(2)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

@@ -64,6 +64,13 @@ class EngineTest {
         EngineFixture.releaseAll();
     }
 
+    /** A new monitor (every 2 s, grace 1 s) that went UP with a success received at {@code t0}. */
+    private Monitor upAt(Instant t0) {
+        Monitor m = monitors.create(EVERY, GRACE, null);
+        send(ping(m.id, PingType.SUCCESS, t0));
+        return awaitStatus(m.id, Status.UP);
+    }
+
     private Monitor awaitStatus(UUID id, Status status) {
         await().atMost(Duration.ofSeconds(20)).until(() -> monitors.find(id).status == status);
         return monitors.find(id);
@@ -140,10 +147,8 @@ class EngineTest {
 
     @Test
     void aLaggingPartitionHoldsDeadlinesUntilItsWatermarkPassesThem() {
-        Monitor m = monitors.create(EVERY, GRACE, null);
         Instant t0 = now();
-        send(ping(m.id, PingType.SUCCESS, t0));
-        awaitStatus(m.id, Status.UP);
+        Monitor m = upAt(t0);
 
         EngineFixture.hold(m.kafkaPartition);
         // past due and grace, nothing is declared while the partition's watermark is behind
@@ -161,10 +166,8 @@ class EngineTest {
 
     @Test
     void aPingJustPastItsDeadlineWaitsForTheWatermarkSoTheOutageIsNotErased() {
-        Monitor m = monitors.create(EVERY, GRACE, null);
         Instant t0 = now();
-        send(ping(m.id, PingType.SUCCESS, t0));
-        awaitStatus(m.id, Status.UP);
+        Monitor m = upAt(t0);
 
         EngineFixture.hold(m.kafkaPartition);
         // received after due + grace, consumed while the watermark is still before the DOWN time: a ping received
