@@ -191,6 +191,18 @@ class PingApiTest {
     }
 
     @Test
+    void aPostThatAsksToUpgradeToHttp2IsServedWithItsBody() throws Exception {
+        Broker.Monitor monitor = pingable();
+        byte[] body = "backup done: 42 files".getBytes(StandardCharsets.UTF_8);
+        // the JDK HttpClient's default: Upgrade: h2c on a cleartext connection
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(base.resolve("/ping/" + monitor.token()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(awaitPings(monitor.id(), 1).get(0).body()).isEqualTo(body);
+    }
+
+    @Test
     void keepsTheFirstBodyLimitBytesOfALargerBodyAndItsWholeSize() throws Exception {
         Broker.Monitor monitor = pingable();
         byte[] body = new byte[LIMIT + 50_000];
