@@ -4,7 +4,6 @@ import io.vigil.contracts.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.PreparedStatement;
@@ -14,6 +13,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.engine.spi.SessionImplementor;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.engine.spi.TransactionCompletionCallbacks;
 
 /**
  * Writes events to the outbox inside the caller's transaction. The rows of one transaction are inserted
@@ -50,31 +51,26 @@ public class Outbox {
     public void enqueue(String topic, String key, Object event) {
         Pending pending = (Pending) transactions.getResource(Pending.class);
         if (pending == null) {
-            // the transaction's session is opened now, while the transaction is active (a session cannot join
-            // it in beforeCompletion): the implementor, not the lazy Session view that would open one then
-            pending = new Pending(em.unwrap(SessionImplementor.class));
+            pending = new Pending();
             transactions.putResource(Pending.class, pending);
-            transactions.registerInterposedSynchronization(pending);
+            // run by Hibernate just before the transaction completes, after its own flush, on its connection
+            em.unwrap(SessionImplementor.class).getTransactionCompletionCallbacks().registerCallback(pending);
             written.fire(new OutboxWritten());
         }
-        pending.rows.add(new Row(topic, key, event == null ? null : Json.write(event), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
+        pending.rows.add(new Row(topic, key, event == null ? null : Json.write(event),
+                OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
     }
 
     private record Row(String topic, String key, byte[] payload, OffsetDateTime createdAt) {
     }
 
     /** The rows one transaction queued, written just before it commits. */
-    private static final class Pending implements Synchronization {
+    private static final class Pending implements TransactionCompletionCallbacks.BeforeCompletionCallback {
 
-        final SessionImplementor session;
         final List<Row> rows = new ArrayList<>();
 
-        Pending(SessionImplementor session) {
-            this.session = session;
-        }
-
         @Override
-        public void beforeCompletion() {
+        public void doBeforeTransactionCompletion(SharedSessionContractImplementor session) {
             session.doWork(connection -> {
                 try (PreparedStatement st = connection.prepareStatement(INSERT)) {
                     for (Row row : rows) {
@@ -87,11 +83,6 @@ public class Outbox {
                     st.executeBatch();
                 }
             });
-        }
-
-        @Override
-        public void afterCompletion(int status) {
-            // nothing to undo: the rows were written in the transaction, or rolled back with it
         }
     }
 }
