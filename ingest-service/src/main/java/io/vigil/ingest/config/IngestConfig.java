@@ -58,9 +58,9 @@ public interface IngestConfig {
     @WithDefault("5s")
     Duration leaseTtl();
 
-    /** How often the registry follower looks for partitions added to the registry topic (and refreshes its metadata). */
-    @WithDefault("5s")
-    Duration registryRefresh();
+    /** {@code VIGIL_LIVENESS_TIMEOUT}: how long a loop (watermark job, registry consumer) may stand still before liveness is DOWN. */
+    @WithDefault("30s")
+    Duration livenessTimeout();
 
     /** {@code VIGIL_BENCH_OK_ROUTE}: serve {@code /bench/ok}, a trivial OK answer that measures the HTTP ceiling. */
     @WithDefault("false")

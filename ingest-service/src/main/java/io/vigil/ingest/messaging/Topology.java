@@ -7,7 +7,6 @@ import io.vigil.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,15 +22,16 @@ import org.apache.kafka.common.config.ConfigResource;
 public class Topology {
 
     private final IngestConfig config;
+    private final KafkaSettings kafka;
 
-    public Topology(IngestConfig config) {
+    public Topology(IngestConfig config, KafkaSettings kafka) {
         this.config = config;
+        this.kafka = kafka;
     }
 
     /** Ensures the topics and checks the record size; fails start-up with a clear message otherwise. */
     public void ensure(int maxRecordSize) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        Map<String, Object> props = kafka.forClient(AdminClientConfig.configNames());
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "vigil-ingest-admin");
         try (Admin admin = Admin.create(props)) {
             TopicLayout.ensure(admin, config.partitions(), config.replication());
@@ -47,7 +47,17 @@ public class Topology {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the topics", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            Throwable refused = KafkaSettings.rejectedCredentials(e);
+            if (refused != null) {
+                // One clear line, then a failed start: retrying cannot fix credentials.
+                Log.errorf("the Kafka broker rejected this service's credentials (VIGIL_KAFKA_SECURITY_PROTOCOL, VIGIL_KAFKA_SASL_*): %s",
+                        refused.getMessage());
+                throw new IllegalStateException("the Kafka broker rejected the credentials: " + refused.getMessage(), refused);
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new IllegalStateException("cannot describe " + Topics.PINGS + ": " + e.getMessage(), e);
         }
     }
