@@ -46,8 +46,12 @@ public interface IngestConfig {
     @WithDefault("1")
     short replication();
 
-    /** The producer's {@code linger.ms}: a short wait that lets concurrent pings share a request. */
-    @WithDefault("2")
+    /**
+     * {@code VIGIL_PING_LINGER_MS}: the producer's {@code linger.ms}. 0 by default: a ping goes to the
+     * broker at once, and concurrent pings still share requests, batched while earlier requests are
+     * in flight; a wait here is added to every ping's answer when few senders ping.
+     */
+    @WithDefault("0")
     int lingerMs();
 
     /** How often this instance writes its watermark to every partition of the pings topic. */
