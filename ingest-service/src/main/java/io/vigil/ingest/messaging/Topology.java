@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Start-up checks against the broker: Vigil's topics exist (created when missing), and the largest
@@ -29,6 +30,25 @@ public class Topology {
         this.kafka = kafka;
     }
 
+    /**
+     * The topic's configuration; a topic created a moment ago may not be known to the broker that
+     * answers yet (its metadata is still on the way), so that is asked again for a few seconds.
+     */
+    private static Map<ConfigResource, Config> describe(Admin admin, ConfigResource topic)
+            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // start-up only
+            }
+        }
+    }
+
     /** Ensures the topics and checks the record size; fails start-up with a clear message otherwise. */
     public void ensure(int maxRecordSize) {
         Map<String, Object> props = kafka.forClient(AdminClientConfig.configNames());
@@ -36,7 +56,7 @@ public class Topology {
         try (Admin admin = Admin.create(props)) {
             TopicLayout.ensure(admin, config.partitions(), config.replication());
             ConfigResource pings = new ConfigResource(ConfigResource.Type.TOPIC, Topics.PINGS);
-            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(pings)).all().get(30, TimeUnit.SECONDS);
+            Map<ConfigResource, Config> configs = describe(admin, pings);
             ConfigEntry entry = configs.get(pings).get("max.message.bytes");
             if (entry != null && entry.value() != null && Long.parseLong(entry.value()) < maxRecordSize) {
                 throw new IllegalStateException(String.format(
