@@ -13,7 +13,8 @@
 #   INGEST_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/ingest.jfr" bench/ping/run.sh   # profile ingest
 #   BIG_BODIES=4 INGEST_JAVA_OPTS=-Xmx128m bench/ping/run.sh   # + a fixed-rate run beside 4 senders of 5-10 MiB bodies
 #   BIG_BODIES=4 BIG_INTERVAL_MS=1000 bench/ping/run.sh         # ... each sending one body a second at most
-#   BASELINE_JAR=/tmp/base/quarkus-app/quarkus-run.jar bench/ping/run.sh   # + the same runs against another build, same run
+#   BASELINE_JAR=/tmp/base/quarkus-app/quarkus-run.jar bench/ping/run.sh   # + the latency runs against another build, same run
+#   BASELINES="main=/tmp/main/quarkus-app/quarkus-run.jar plain=/tmp/plain/quarkus-app/quarkus-run.jar" bench/ping/run.sh
 #   CONNECTION_SET="1 8 64" bench/ping/run.sh   # the closed-loop latency runs (p50/p99 at few connections)
 set -euo pipefail
 
@@ -85,14 +86,17 @@ start_ingest() { # NAME JAR PORT: a copy of the app, so a rebuild during the run
 echo "ingest on $INGEST_PORT"
 start_ingest ingest "$INGEST_JAR" "$INGEST_PORT"
 wait_for "http://127.0.0.1:$INGEST_PORT/q/health/ready" 90
-BASELINE=""
-if [[ -n "$BASELINE_JAR" ]]; then
-  BASELINE_PORT=$(gen freeport)
-  echo "baseline ingest ($BASELINE_JAR) on $BASELINE_PORT, same broker"
-  start_ingest baseline "$BASELINE_JAR" "$BASELINE_PORT"
-  wait_for "http://127.0.0.1:$BASELINE_PORT/q/health/ready" 90
-  BASELINE="http://127.0.0.1:$BASELINE_PORT"
-fi
+# Other builds measured in the same run, on the same broker: BASELINES="name=jar ...", or BASELINE_JAR (named baseline).
+[[ -n "$BASELINE_JAR" ]] && BASELINES="baseline=$BASELINE_JAR ${BASELINES:-}"
+BASELINE_NAMES=(); BASELINE_URLS=()
+for spec in ${BASELINES:-}; do
+  name="${spec%%=*}"; jar="${spec#*=}"
+  port=$(gen freeport)
+  echo "$name ingest ($jar) on $port, same broker"
+  start_ingest "$name" "$jar" "$port"
+  wait_for "http://127.0.0.1:$port/q/health/ready" 90
+  BASELINE_NAMES+=("$name"); BASELINE_URLS+=("http://127.0.0.1:$port")
+done
 
 ADMIN_ARGS=()
 EVALUATOR_URL=""
@@ -116,18 +120,18 @@ fi
 INGEST="http://127.0.0.1:$INGEST_PORT"
 gen setup "$WORK/tokens" "$MONITORS" "$INGEST" "127.0.0.1:$KAFKA_PORT" "${ADMIN_ARGS[@]}"
 
-echo "warm-up ${WARMUP}s; ${DURATION}s each against pings at $CONNECTION_SET connections${BASELINE:+ (this build and the baseline, alternating)};"
-echo "then ${DURATION}s against /bench/ok, ${DURATION}s against pings ($CONNECTIONS connections), ${RATE_DURATION}s at $RATE pings/s"
+echo "warm-up ${WARMUP}s; ${DURATION}s each against pings at $CONNECTION_SET connections${BASELINES:+ (each baseline, then this build)}"
+[[ "${MAX_RUNS:-on}" != off ]] && echo "then ${DURATION}s against /bench/ok, ${DURATION}s against pings ($CONNECTIONS connections), ${RATE_DURATION}s at $RATE pings/s"
 gen load warmup "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$WARMUP" >/dev/null
-[[ -n "$BASELINE" ]] && gen load warmup "$BASELINE" "$WORK/tokens" "$CONNECTIONS" "$WARMUP" >/dev/null
-# Closed loop over few connections: the latency a sender feels (a job pings alone). The baseline,
-# when given, runs right before this build at each count, so both see the same machine.
+for url in "${BASELINE_URLS[@]}"; do gen load warmup "$url" "$WORK/tokens" "$CONNECTIONS" "$WARMUP" >/dev/null; done
+# Closed loop over few connections: the latency a sender feels (a job pings alone). The baselines,
+# when given, run right before this build at each count, so all see the same machine.
 LATENCY_ROWS=()
 for c in $CONNECTION_SET; do
-  if [[ -n "$BASELINE" ]]; then
-    ROW=$(gen load "baseline-pings-c$c" "$BASELINE" "$WORK/tokens" "$c" "$DURATION" | grep '^RESULT')
+  for i in "${!BASELINE_URLS[@]}"; do
+    ROW=$(gen load "${BASELINE_NAMES[$i]}-pings-c$c" "${BASELINE_URLS[$i]}" "$WORK/tokens" "$c" "$DURATION" | grep '^RESULT')
     echo "$ROW"; LATENCY_ROWS+=("$ROW")
-  fi
+  done
   ROW=$(gen load "pings-c$c" "$INGEST" "$WORK/tokens" "$c" "$DURATION" | grep '^RESULT')
   echo "$ROW"; LATENCY_ROWS+=("$ROW")
 done
@@ -179,7 +183,7 @@ for line in "${ROWS[@]}"; do
   printf '%-34s %12s %9s %9s %9s %9s %8s\n' "$(awk '{print $2}' <<<"$line")" "$(field "$line" ok_per_s)" \
     "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" "$(field "$line" p999_ms)" "$(field "$line" non200)" "$(field "$line" errors)"
 done
-awk -v p="$(field "$MAX" ok_per_s)" -v c="$(field "$CEILING" ok_per_s)" \
+[[ "${MAX_RUNS:-on}" != off ]] && awk -v p="$(field "$MAX" ok_per_s)" -v c="$(field "$CEILING" ok_per_s)" \
   'BEGIN { printf "\ndurable pings/s vs ceiling: %.0f / %.0f = %.0f%%\n", p, c, (c > 0 ? 100 * p / c : 0) }'
 echo "evaluator consumer lag (vigil_consumer_lag, records): after the max run $LAG_AFTER_MAX, at the end $LAG_END"
 if (( BIG_BODIES > 0 )); then
