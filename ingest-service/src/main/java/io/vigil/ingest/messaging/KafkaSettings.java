@@ -3,6 +3,7 @@ package io.vigil.ingest.messaging;
 import io.smallrye.common.annotation.Identifier;
 import io.vigil.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,9 +22,14 @@ public class KafkaSettings {
     private final Map<String, Object> shared;
     private final String bootstrap;
 
+    @Inject
     public KafkaSettings(@Identifier("default-kafka-broker") Map<String, Object> shared, IngestConfig config) {
+        this(shared, config.kafkaBootstrap());
+    }
+
+    KafkaSettings(Map<String, Object> shared, String bootstrap) {
         this.shared = shared;
-        this.bootstrap = config.kafkaBootstrap();
+        this.bootstrap = bootstrap;
     }
 
     /** The shared settings a client knows (by its config names), with this service's bootstrap servers. */
