@@ -35,9 +35,9 @@ for jar in "${jars[@]}"; do
   fi
 done
 if $needs_build; then
-  say "Building Vigil (mvn -B -q -DskipTests package -am; the first build downloads dependencies)..."
+  say "Building Vigil (mvn -B -q -Dmaven.test.skip=true package -am; the first build downloads dependencies)..."
   # shellcheck disable=SC2086 # VIGIL_MAVEN_ARGS is a list of arguments
-  mvn -B -q -DskipTests ${VIGIL_MAVEN_ARGS:-} package -pl testkit,ingest-service,evaluator-service,notifier-service -am \
+  mvn -B -q -Dmaven.test.skip=true ${VIGIL_MAVEN_ARGS:-} package -pl testkit,ingest-service,evaluator-service,notifier-service -am \
     > "$logs/build.log" 2>&1 || { tail -n 40 "$logs/build.log" >&2; die "the build failed; see $logs/build.log"; }
   touch "${jars[@]}" # a step that found nothing to change may have left its output's time alone
 fi
