@@ -22,25 +22,10 @@ public class TestMonitors {
         this.lifecycle = lifecycle;
     }
 
-    /** A new monitor due {@code every} after each success, with {@code grace}, on the given partition when not negative. */
+    /** A new monitor due {@code every} after each success, with {@code grace}. */
     @Transactional
     public Monitor create(Duration every, Duration grace, Duration maxRuntime) {
-        Monitor m = new Monitor();
-        m.id = UUID.randomUUID();
-        m.name = "engine test " + m.id;
-        m.slug = "engine-" + m.id;
-        m.tags = List.of("engine-test");
-        Schedule.interval(every).applyTo(m);
-        m.graceMs = grace.toMillis();
-        m.maxRuntimeMs = maxRuntime == null ? null : maxRuntime.toMillis();
-        m.token = "tok-" + UUID.randomUUID();
-        m.tokenHash = TokenHash.of(m.token);
-        m.channelIds = List.of(UUID.randomUUID());
-        m.createdAt = Instant.now();
-        m.updatedAt = m.createdAt;
-        m.persist();
-        lifecycle.created(m);
-        return m;
+        return persist(Schedule.interval(every), grace, maxRuntime, List.of(UUID.randomUUID()));
     }
 
     /**
@@ -49,15 +34,21 @@ public class TestMonitors {
      */
     @Transactional
     public Monitor createCron(String expression) {
+        return persist(Schedule.cron(expression, "UTC"), Duration.ofHours(1), null, List.of());
+    }
+
+    private Monitor persist(Schedule schedule, Duration grace, Duration maxRuntime, List<UUID> channels) {
         Monitor m = new Monitor();
         m.id = UUID.randomUUID();
         m.name = "engine test " + m.id;
         m.slug = "engine-" + m.id;
         m.tags = List.of("engine-test");
-        Schedule.cron(expression, "UTC").applyTo(m);
-        m.graceMs = Duration.ofHours(1).toMillis();
+        schedule.applyTo(m);
+        m.graceMs = grace.toMillis();
+        m.maxRuntimeMs = maxRuntime == null ? null : maxRuntime.toMillis();
         m.token = "tok-" + UUID.randomUUID();
         m.tokenHash = TokenHash.of(m.token);
+        m.channelIds = channels;
         m.createdAt = Instant.now();
         m.updatedAt = m.createdAt;
         m.persist();
