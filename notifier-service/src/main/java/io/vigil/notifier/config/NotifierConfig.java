@@ -32,6 +32,8 @@ public interface NotifierConfig {
 
     Rate rate();
 
+    Consumers consumers();
+
     /** How the dispatcher claims and sends due deliveries. */
     interface Dispatch {
 
@@ -102,5 +104,21 @@ public interface NotifierConfig {
         /** Added to every interval (at most a tenth of it) so that network jitter never makes two messages arrive closer than the limit. */
         @WithDefault("PT0.025S")
         Duration guard();
+    }
+
+    /** How the channel view and the flip consumer survive failures, and when they count as stalled. */
+    interface Consumers {
+
+        /** The first retry's delay of a batch that could not be recorded (database or broker down); it doubles from there. */
+        @WithDefault("PT0.5S")
+        Duration initialBackoff();
+
+        /** The longest delay between two tries of a batch. */
+        @WithDefault("PT10S")
+        Duration maxBackoff();
+
+        /** One try of a batch running this long without finishing means the consumer is stuck: /q/health/live turns DOWN. */
+        @WithDefault("PT2M")
+        Duration stallAfter();
     }
 }
