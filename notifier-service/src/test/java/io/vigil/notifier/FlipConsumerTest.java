@@ -4,24 +4,18 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.contracts.Json;
 import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.Topics;
-import io.vigil.notifier.service.ChannelStore;
 import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.KafkaResource;
 import io.vigil.testkit.PostgresResource;
 import io.vigil.testkit.SharedInfra;
 import io.vigil.testkit.SmtpResource;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +34,6 @@ import org.junit.jupiter.api.Test;
 class FlipConsumerTest {
 
     private final HttpReceiver receiver = HttpReceiver.start();
-
-    @Inject
-    ChannelStore channels;
 
     @AfterEach
     void close() {
@@ -80,26 +71,5 @@ class FlipConsumerTest {
         assertThat(reasons).noneMatch(reason -> reason.contains("eventId\""));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("vigil_notifier_dead_letters_total{topic=\"vigil.flips.v1\"}"));
-    }
-
-    @Test
-    void aFlipConsumerStuckOnALockTurnsLivenessDownUntilItMovesAgainAndLosesNothing() throws Exception {
-        UUID channel = Fixtures.webhook(receiver.url("/stuck"));
-        Fixtures.Monitor monitor = new Fixtures.Monitor("stuck", channel);
-        await().atMost(Duration.ofSeconds(15)).until(() -> channels.find(channel) != null);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/live").then().statusCode(200));
-        try (Connection locker = DatabaseOutage.connect(); Statement statement = locker.createStatement()) {
-            locker.setAutoCommit(false);
-            statement.execute("LOCK TABLE notifier.flip IN ACCESS EXCLUSIVE MODE");
-            Fixtures.publish(monitor.down());
-            // stall-after is 5 s in tests
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/live").then().statusCode(503)
-                    .body("checks.find { it.name == 'notifier-loops' }.data.flipConsumerStalled", equalTo(true)));
-            assertThat(receiver.requests("/stuck")).isEmpty();
-            locker.rollback();
-        }
-        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/stuck").size() == 1);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> given().get("/q/health/live").then().statusCode(200)
-                .body("checks.name", hasItem("notifier-loops")));
     }
 }

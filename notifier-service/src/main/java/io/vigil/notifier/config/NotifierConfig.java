@@ -24,6 +24,13 @@ public interface NotifierConfig {
     @WithDefault("1")
     short kafkaReplication();
 
+    /**
+     * One try of a consumer's batch, or one pass of the dispatcher's loop, running this long without finishing means
+     * it is stuck: {@code /q/health/live} turns DOWN.
+     */
+    @WithDefault("PT2M")
+    Duration stallAfter();
+
     Dispatch dispatch();
 
     Retry retry();
@@ -106,7 +113,7 @@ public interface NotifierConfig {
         Duration guard();
     }
 
-    /** How the channel view and the flip consumer survive failures, and when they count as stalled. */
+    /** How the channel view and the flip consumer retry a batch that could not be recorded. */
     interface Consumers {
 
         /** The first retry's delay of a batch that could not be recorded (database or broker down); it doubles from there. */
@@ -116,9 +123,5 @@ public interface NotifierConfig {
         /** The longest delay between two tries of a batch. */
         @WithDefault("PT10S")
         Duration maxBackoff();
-
-        /** One try of a batch running this long without finishing means the consumer is stuck: /q/health/live turns DOWN. */
-        @WithDefault("PT2M")
-        Duration stallAfter();
     }
 }

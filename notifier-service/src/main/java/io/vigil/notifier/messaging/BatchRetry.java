@@ -26,10 +26,10 @@ final class BatchRetry {
     private volatile boolean failing;
     private volatile String lastFailure;
 
-    BatchRetry(String consumer, NotifierConfig.Consumers config) {
+    BatchRetry(String consumer, NotifierConfig config) {
         this.consumer = consumer;
-        this.initialBackoff = config.initialBackoff();
-        this.maxBackoff = config.maxBackoff();
+        this.initialBackoff = config.consumers().initialBackoff();
+        this.maxBackoff = config.consumers().maxBackoff();
         this.stallAfter = config.stallAfter();
     }
 

@@ -47,7 +47,7 @@ public class ChannelView {
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.metrics = metrics;
-        this.retry = new BatchRetry("channel view", config.consumers());
+        this.retry = new BatchRetry("channel view", config);
     }
 
     /**

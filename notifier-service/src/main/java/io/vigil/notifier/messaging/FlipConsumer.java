@@ -39,7 +39,7 @@ public class FlipConsumer {
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.metrics = metrics;
-        this.retry = new BatchRetry("flip consumer", config.consumers());
+        this.retry = new BatchRetry("flip consumer", config);
     }
 
     @Incoming("flips")

@@ -158,6 +158,7 @@ public class Dispatcher {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         SendResult result;
+        boolean sending = false;
         try {
             Notification notification = claimed.channel() == null || claimed.channel().deleted() ? null
                     : store.notification(claimed, started);
@@ -168,29 +169,56 @@ public class Dispatcher {
             if (claimed.channel() != null && !claimed.channel().deleted() && !awaitTargetSlot(claimed)) {
                 return new TestOutcome(SendResult.retry("the target's rate limit did not allow a message yet"), 0);
             }
-            try {
-                result = send(claimed, notification);
-            } finally {
-                if (claimed.channel() != null && !claimed.channel().deleted()) {
-                    store.finishSend(claimed.channel(), clock.instant());
-                }
-            }
+            sending = true;
+            result = send(claimed, notification);
         } catch (RuntimeException e) {
             Log.warnf("delivery %s: send failed unexpectedly (%s)", claimed.id(), e.getClass().getSimpleName());
             result = SendResult.retry("internal error: " + e.getClass().getSimpleName());
         }
-        long durationMs = (System.nanoTime() - t0) / 1_000_000;
-        try {
-            store.recordAttempt(claimed, result, started, durationMs, clock.instant());
-        } catch (RuntimeException e) {
-            Log.errorf("delivery %s: could not record the attempt (%s); it will be retried when its claim expires",
-                    claimed.id(), e.getMessage());
+        if (sending) {
+            try {
+                store.finishSend(claimed.channel(), clock.instant());
+            } catch (RuntimeException e) {
+                // the stamp then holds the target busy until the send timeout; the outcome stands
+                Log.warnf("delivery %s: could not mark its target's send finished (%s)", claimed.id(), e.getMessage());
+            }
         }
+        long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        record(claimed, result, started, durationMs);
         metrics.counter("vigil.notifier.deliveries", "channel_type", claimed.channelType(),
                 "outcome", result.outcome().code()).increment();
         Log.infof("delivery %s (%s, %s channel %s): %s%s", claimed.id(), claimed.kind().code(), claimed.channelType(),
                 claimed.channelId(), result.outcome().code(), result.httpStatus() == null ? "" : " HTTP " + result.httpStatus());
         return new TestOutcome(result, durationMs);
+    }
+
+    /**
+     * Records the attempt, trying again while the database is away, but only while this instance's claim surely holds
+     * (half the lease margin after the send started): past it the claim's expiry is what gets the delivery retried, by
+     * any instance, with the same eventId. So a short outage repeats no message, and a long one loses none.
+     */
+    private void record(Claimed claimed, SendResult result, Instant started, long durationMs) {
+        Instant giveUp = started.plus(config.dispatch().leaseMargin().dividedBy(2));
+        long backoff = 50;
+        while (true) {
+            try {
+                store.recordAttempt(claimed, result, started, durationMs, clock.instant());
+                return;
+            } catch (RuntimeException e) {
+                if (!clock.instant().plusMillis(backoff).isBefore(giveUp)) {
+                    Log.errorf("delivery %s: could not record the attempt (%s); it will be retried when its claim expires",
+                            claimed.id(), e.getMessage());
+                    return;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 2000);
+            }
+        }
     }
 
     /**
