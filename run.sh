@@ -20,18 +20,26 @@ jars=(ingest-service/target/quarkus-app/quarkus-run.jar
       notifier-service/target/quarkus-app/quarkus-run.jar
       testkit/target/classpath.txt)
 
-# Build when a jar is missing or a source or pom changed since the last build.
+# Build when a jar is missing or a source or pom of any module changed since the last build. The
+# build is the reactor's (-am: every module these need, outbox included), packaged, never installed:
+# it relies on no io.vigil artifact in the local Maven repository. MAVEN_OPTS is honoured as usual, and
+# VIGIL_MAVEN_ARGS adds arguments (e.g. -o, or -Dmaven.repo.local=/some/repository).
+modules=()
+while read -r module; do
+  [ "$module" = e2e ] || modules+=("$module") # the black-box tests: nothing run.sh starts
+done < <(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml)
 needs_build=false
 for jar in "${jars[@]}"; do
-  if [ ! -f "$jar" ] || [ -n "$(find contracts testkit ingest-service evaluator-service notifier-service pom.xml \
-        -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ]; then
+  if [ ! -f "$jar" ] || [ -n "$(find "${modules[@]}" pom.xml -path '*/target' -prune -o -type f -newer "$jar" -print -quit)" ]; then
     needs_build=true
   fi
 done
 if $needs_build; then
-  say "Building Vigil (mvn -B -q -DskipTests install; the first build downloads dependencies)..."
-  mvn -B -q -DskipTests install -pl contracts,testkit,ingest-service,evaluator-service,notifier-service \
+  say "Building Vigil (mvn -B -q -Dmaven.test.skip=true package -am; the first build downloads dependencies)..."
+  # shellcheck disable=SC2086 # VIGIL_MAVEN_ARGS is a list of arguments
+  mvn -B -q -Dmaven.test.skip=true ${VIGIL_MAVEN_ARGS:-} package -pl testkit,ingest-service,evaluator-service,notifier-service -am \
     > "$logs/build.log" 2>&1 || { tail -n 40 "$logs/build.log" >&2; die "the build failed; see $logs/build.log"; }
+  touch "${jars[@]}" # a step that found nothing to change may have left its output's time alone
 fi
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

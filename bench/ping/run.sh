@@ -13,6 +13,9 @@
 #   INGEST_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/ingest.jfr" bench/ping/run.sh   # profile ingest
 #   BIG_BODIES=4 INGEST_JAVA_OPTS=-Xmx128m bench/ping/run.sh   # + a fixed-rate run beside 4 senders of 5-10 MiB bodies
 #   BIG_BODIES=4 BIG_INTERVAL_MS=1000 bench/ping/run.sh         # ... each sending one body a second at most
+#   BASELINE_JAR=/tmp/base/quarkus-app/quarkus-run.jar bench/ping/run.sh   # + the latency runs against another build, same run
+#   BASELINES="main=/tmp/main/quarkus-app/quarkus-run.jar plain=/tmp/plain/quarkus-app/quarkus-run.jar" bench/ping/run.sh
+#   CONNECTION_SET="1 8 64" bench/ping/run.sh   # the closed-loop latency runs (p50/p99 at few connections)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -27,7 +30,9 @@ BIG_BODIES="${BIG_BODIES:-0}"
 BIG_MIN_MIB="${BIG_MIN_MIB:-5}"
 BIG_MAX_MIB="${BIG_MAX_MIB:-10}"
 BIG_INTERVAL_MS="${BIG_INTERVAL_MS:-0}"
-INGEST_JAR="$ROOT/ingest-service/target/quarkus-app/quarkus-run.jar"
+CONNECTION_SET="${CONNECTION_SET:-1 8 64}"
+BASELINE_JAR="${BASELINE_JAR:-}"
+INGEST_JAR="${INGEST_JAR:-$ROOT/ingest-service/target/quarkus-app/quarkus-run.jar}"
 EVALUATOR_JAR="${EVALUATOR_JAR:-$ROOT/evaluator-service/target/quarkus-app/quarkus-run.jar}"
 
 # Builds what is missing, also from a fresh clone with an empty local repository: online, and with
@@ -35,7 +40,7 @@ EVALUATOR_JAR="${EVALUATOR_JAR:-$ROOT/evaluator-service/target/quarkus-app/quark
 if [[ ! -f "$INGEST_JAR" || ! -f testkit/target/classpath.txt || ! -d testkit/target/classes ]]; then
   mvn -B -q -pl ingest-service,testkit -am package -DskipTests
 fi
-GEN_CP="$ROOT/ingest-service/target/quarkus-app/lib/main/*:$ROOT/ingest-service/target/quarkus-app/lib/boot/*"
+GEN_CP="$(dirname "$INGEST_JAR")/lib/main/*:$(dirname "$INGEST_JAR")/lib/boot/*"
 gen() { java -Xmx512m -cp "$GEN_CP" "$ROOT/bench/ping/PingBench.java" "$@"; }
 
 WORK="$(mktemp -d -t vigil-bench-XXXXXX)"
@@ -72,11 +77,26 @@ PIDS+=($!)
 for _ in $(seq 1 300); do grep -q "DEVSTACK READY" "$WORK/devstack.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "DEVSTACK READY" "$WORK/devstack.log" || { echo "devstack did not start" >&2; tail -20 "$WORK/devstack.log" >&2; exit 1; }
 
+start_ingest() { # NAME JAR PORT: a copy of the app, so a rebuild during the run cannot pull the jar from under it
+  cp -r "$(dirname "$2")" "$WORK/$1-app"
+  VIGIL_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT VIGIL_INGEST_PORT=$3 VIGIL_BENCH_OK_ROUTE=true \
+    java -Xmx512m ${INGEST_JAVA_OPTS:-} -jar "$WORK/$1-app/$(basename "$2")" >"$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
+}
 echo "ingest on $INGEST_PORT"
-VIGIL_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT VIGIL_INGEST_PORT=$INGEST_PORT VIGIL_BENCH_OK_ROUTE=true \
-  java -Xmx512m ${INGEST_JAVA_OPTS:-} -jar "$INGEST_JAR" >"$WORK/ingest.log" 2>&1 &
-PIDS+=($!)
+start_ingest ingest "$INGEST_JAR" "$INGEST_PORT"
 wait_for "http://127.0.0.1:$INGEST_PORT/q/health/ready" 90
+# Other builds measured in the same run, on the same broker: BASELINES="name=jar ...", or BASELINE_JAR (named baseline).
+[[ -n "$BASELINE_JAR" ]] && BASELINES="baseline=$BASELINE_JAR ${BASELINES:-}"
+BASELINE_NAMES=(); BASELINE_URLS=()
+for spec in ${BASELINES:-}; do
+  name="${spec%%=*}"; jar="${spec#*=}"
+  port=$(gen freeport)
+  echo "$name ingest ($jar) on $port, same broker"
+  start_ingest "$name" "$jar" "$port"
+  wait_for "http://127.0.0.1:$port/q/health/ready" 90
+  BASELINE_NAMES+=("$name"); BASELINE_URLS+=("http://127.0.0.1:$port")
+done
 
 ADMIN_ARGS=()
 EVALUATOR_URL=""
@@ -100,13 +120,28 @@ fi
 INGEST="http://127.0.0.1:$INGEST_PORT"
 gen setup "$WORK/tokens" "$MONITORS" "$INGEST" "127.0.0.1:$KAFKA_PORT" "${ADMIN_ARGS[@]}"
 
-echo "warm-up ${WARMUP}s, then ${DURATION}s against /bench/ok, ${DURATION}s against pings ($CONNECTIONS connections), ${RATE_DURATION}s at $RATE pings/s"
+echo "warm-up ${WARMUP}s; ${DURATION}s each against pings at $CONNECTION_SET connections${BASELINES:+ (each baseline, then this build)}"
+[[ "${MAX_RUNS:-on}" != off ]] && echo "then ${DURATION}s against /bench/ok, ${DURATION}s against pings ($CONNECTIONS connections), ${RATE_DURATION}s at $RATE pings/s"
 gen load warmup "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$WARMUP" >/dev/null
+for url in "${BASELINE_URLS[@]}"; do gen load warmup "$url" "$WORK/tokens" "$CONNECTIONS" "$WARMUP" >/dev/null; done
+# Closed loop over few connections: the latency a sender feels (a job pings alone). The baselines,
+# when given, run right before this build at each count, so all see the same machine.
+LATENCY_ROWS=()
+for c in $CONNECTION_SET; do
+  for i in "${!BASELINE_URLS[@]}"; do
+    ROW=$(gen load "${BASELINE_NAMES[$i]}-pings-c$c" "${BASELINE_URLS[$i]}" "$WORK/tokens" "$c" "$DURATION" | grep '^RESULT')
+    echo "$ROW"; LATENCY_ROWS+=("$ROW")
+  done
+  ROW=$(gen load "pings-c$c" "$INGEST" "$WORK/tokens" "$c" "$DURATION" | grep '^RESULT')
+  echo "$ROW"; LATENCY_ROWS+=("$ROW")
+done
+ROWS=("${LATENCY_ROWS[@]}")
+CEILING="RESULT ceiling ok_per_s=0"; MAX="RESULT pings ok_per_s=0"; LAG_AFTER_MAX=n/a
+if [[ "${MAX_RUNS:-on}" != off ]]; then
 CEILING=$(gen load ceiling "$INGEST" ok "$CONNECTIONS" "$DURATION" | grep '^RESULT')
 echo "$CEILING"
 MAX=$(gen load pings "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$DURATION" | grep '^RESULT')
 echo "$MAX"
-LAG_AFTER_MAX=n/a
 [[ -n "$EVALUATOR_URL" ]] && LAG_AFTER_MAX=$(gen lag "$EVALUATOR_URL")
 # The ingest process's heap in use (MiB, garbage included), from its own metrics.
 heap_mib() { curl -fsS "$INGEST/q/metrics" 2>/dev/null | awk '/^jvm_memory_used_bytes\{.*area="heap"/ { s += $NF } END { printf "%.0f\n", s / 1048576 }'; }
@@ -122,7 +157,7 @@ sample_heap "$WORK/heap-fixed" & SAMPLER=$!; PIDS+=($SAMPLER)
 FIXED=$(gen load fixed-rate "$INGEST" "$WORK/tokens" "$CONNECTIONS" "$RATE_DURATION" "$RATE" | grep '^RESULT')
 kill "$SAMPLER" 2>/dev/null || true
 echo "$FIXED"
-ROWS=("$CEILING" "$MAX" "$FIXED")
+ROWS+=("$CEILING" "$MAX" "$FIXED")
 if (( BIG_BODIES > 0 )); then
   # The same fixed-rate run while BIG_BODIES senders upload 5-10 MiB bodies for its whole length
   # (the load run spends ~3 s compiling and warming its connections first).
@@ -138,16 +173,17 @@ if (( BIG_BODIES > 0 )); then
   echo "$BIG"
   ROWS+=("$FIXED_BIG")
 fi
+fi
 LAG_END=n/a
 [[ -n "$EVALUATOR_URL" ]] && LAG_END=$(gen lag "$EVALUATOR_URL")
 
 field() { sed -E "s/.* $2=([^ ]+).*/\1/" <<<"$1"; }
-printf '\n%-34s %12s %9s %9s %9s %8s\n' "run" "200s/s" "p50 ms" "p99 ms" "non-200" "errors"
+printf '\n%-34s %12s %9s %9s %9s %9s %8s\n' "run" "200s/s" "p50 ms" "p99 ms" "p99.9 ms" "non-200" "errors"
 for line in "${ROWS[@]}"; do
-  printf '%-34s %12s %9s %9s %9s %8s\n' "$(awk '{print $2}' <<<"$line")" "$(field "$line" ok_per_s)" \
-    "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" "$(field "$line" non200)" "$(field "$line" errors)"
+  printf '%-34s %12s %9s %9s %9s %9s %8s\n' "$(awk '{print $2}' <<<"$line")" "$(field "$line" ok_per_s)" \
+    "$(field "$line" p50_ms)" "$(field "$line" p99_ms)" "$(field "$line" p999_ms)" "$(field "$line" non200)" "$(field "$line" errors)"
 done
-awk -v p="$(field "$MAX" ok_per_s)" -v c="$(field "$CEILING" ok_per_s)" \
+[[ "${MAX_RUNS:-on}" != off ]] && awk -v p="$(field "$MAX" ok_per_s)" -v c="$(field "$CEILING" ok_per_s)" \
   'BEGIN { printf "\ndurable pings/s vs ceiling: %.0f / %.0f = %.0f%%\n", p, c, (c > 0 ? 100 * p / c : 0) }'
 echo "evaluator consumer lag (vigil_consumer_lag, records): after the max run $LAG_AFTER_MAX, at the end $LAG_END"
 if (( BIG_BODIES > 0 )); then

@@ -100,6 +100,39 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    String name() {
+        return name;
+    }
+
+    /** The service's output so far. */
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path logFile() {
+        return log;
+    }
+
+    /** Waits for the process to end by itself: its exit status, or empty when it still runs after {@code timeout}. */
+    java.util.OptionalInt awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalInt.empty();
+        }
+    }
+
+    /** The status of a GET of {@code path} on the service (-1: no answer within 2 s). */
+    int statusOf(String path) {
+        return status(path);
+    }
+
     /** A crash: SIGKILL, no shutdown hook, no clean leave of the consumer group, a transaction cut wherever it was. */
     void kill() {
         try {

@@ -11,9 +11,11 @@ import jakarta.persistence.SecondaryTable;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import org.hibernate.annotations.DynamicUpdate;
+import java.util.function.Function;
+import org.hibernate.jpa.HibernateHints;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.SecondaryRow;
 import org.hibernate.type.SqlTypes;
@@ -22,12 +24,16 @@ import org.hibernate.type.SqlTypes;
  * A monitor: what check-ins it expects (written by the admin API, table {@code monitor}) and where it stands
  * (written by the engine, table {@code monitor_state}: narrow, with only the key and the sweep's index, because
  * every applied ping rewrites it). Durations are kept in milliseconds; the admin API speaks ISO-8601.
+ * <p>
+ * Every writer locks the monitor and reads it after the lock ({@link #lockAndRead}), so writing whole rows never
+ * puts back a stale value. (Not {@code @DynamicUpdate}: with it, Hibernate left out dirty columns of the
+ * {@code monitor} table when columns of both tables changed in one flush, and a PATCH that cleared a monitor's
+ * error state kept its old schedule type; {@code ScheduleChangeTest} and {@code FailureIsolationTest} catch it.)
  */
 @Entity
 @Table(name = "monitor")
 @SecondaryTable(name = Monitor.STATE)
 @SecondaryRow(table = Monitor.STATE, optional = false)
-@DynamicUpdate // the admin API writes configuration, the engine writes state: neither overwrites the other's columns
 public class Monitor extends PanacheEntityBase {
 
     /** The table of the engine's columns. */
@@ -147,28 +153,126 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "last_flip_at", table = STATE)
     public Instant lastFlipAt;
 
+    /**
+     * Why the engine cannot evaluate this monitor (its pings wait in {@code held_ping}), or null while it is
+     * healthy; a change to the monitor clears it.
+     */
+    @Column(name = "error_text", table = STATE)
+    public String errorText;
+
+    /** Since when {@link #errorText} holds. */
+    @Column(name = "error_at", table = STATE)
+    public Instant errorAt;
+
     public static Monitor findBySlug(String slug) {
         return find("slug", slug).firstResult();
     }
 
     /**
-     * Locks the monitor's {@code monitor} row: every writer of a monitor (the admin API, the applier, the sweep)
-     * takes this one lock first, so the two tables are never locked in different orders.
-     *
-     * @return whether the monitor exists
+     * The columns of {@code monitor_state} the engine writes, in one place: the applier's batched UPDATE is
+     * generated from this list, and a test checks it against the entity's mapping and the table (only
+     * {@code id} and {@code kafka_partition}, fixed at creation, are left out).
      */
-    public static boolean lockRow(UUID id) {
-        return !getEntityManager().createNativeQuery("SELECT id FROM monitor WHERE id = ?1 FOR NO KEY UPDATE")
-                .setParameter(1, id).getResultList().isEmpty();
+    public static final List<StateColumn> ENGINE_COLUMNS = List.of(
+            new StateColumn("status", "text", m -> m.status.name()),
+            new StateColumn("running", "bool", m -> m.running),
+            new StateColumn("run_started_at", "timestamptz", m -> text(m.runStartedAt)),
+            new StateColumn("run_rid", "uuid", m -> m.runRid),
+            new StateColumn("last_ping_at", "timestamptz", m -> text(m.lastPingAt)),
+            new StateColumn("last_success_at", "timestamptz", m -> text(m.lastSuccessAt)),
+            new StateColumn("last_duration_ms", "int8", m -> m.lastDurationMs),
+            new StateColumn("ping_count", "int8", m -> m.pingCount),
+            new StateColumn("due_at", "timestamptz", m -> text(m.dueAt)),
+            new StateColumn("next_alert_at", "timestamptz", m -> text(m.nextAlertAt)),
+            new StateColumn("down_since", "timestamptz", m -> text(m.downSince)),
+            new StateColumn("paused_at", "timestamptz", m -> text(m.pausedAt)),
+            new StateColumn("last_body", "text", m -> m.lastBody),
+            new StateColumn("flip_sequence", "int8", m -> m.flipSequence),
+            new StateColumn("last_finish_at", "timestamptz", m -> text(m.lastFinishAt)),
+            new StateColumn("lifecycle_at", "timestamptz", m -> text(m.lifecycleAt)),
+            new StateColumn("last_flip_at", "timestamptz", m -> text(m.lastFlipAt)),
+            new StateColumn("error_text", "text", m -> m.errorText),
+            new StateColumn("error_at", "timestamptz", m -> text(m.errorAt)));
+
+    /** One engine column: its name, its PostgreSQL array element type, and its value as sent in an array. */
+    public record StateColumn(String name, String sqlType, Function<Monitor, Object> value) {
     }
 
-    /** The monitor, read after {@link #lockRow locking} it; null when there is none. */
+    /** An instant as PostgreSQL reads it in a timestamptz array. */
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
+    }
+
+    /**
+     * The one locking rule for a monitor's state, taken by every writer (the admin API, the applier, the sweep):
+     * lock the {@code monitor} rows (in id order, so two writers never deadlock), then read both tables in a new
+     * statement. Under READ COMMITTED that statement sees what the previous holder of the lock committed; reading
+     * in the locking statement would not (PostgreSQL re-reads only the locked row, not the joined state row).
+     *
+     * @return the monitors that exist, read after their locks were taken
+     */
+    public static List<Monitor> lockAndRead(Collection<UUID> ids) {
+        return lockAndRead(ids, false);
+    }
+
+    /**
+     * {@link #lockAndRead(Collection)}, optionally as read-only entities (no dirty checking: the caller writes
+     * the state itself, from {@link #ENGINE_COLUMNS}).
+     */
+    public static List<Monitor> lockAndRead(Collection<UUID> ids, boolean readOnly) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        getEntityManager().createNativeQuery("SELECT id FROM monitor WHERE id IN (:ids) ORDER BY id FOR NO KEY UPDATE")
+                .setParameter("ids", ids).getResultList();
+        return read(ids, readOnly);
+    }
+
+    /**
+     * Claims at most {@code limit} monitors of {@code partition} whose next alert time is before {@code until}
+     * and that no other writer holds ({@code SKIP LOCKED}), then reads them as {@link #lockAndRead} does. A
+     * claimed monitor may have moved on meanwhile: callers decide on the state read after the lock.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Monitor> claimDue(int partition, Instant until, int limit) {
+        List<UUID> ids = getEntityManager().createNativeQuery("""
+                        SELECT id FROM monitor JOIN monitor_state USING (id)
+                        WHERE kafka_partition = ?1 AND next_alert_at IS NOT NULL AND next_alert_at < ?2
+                        ORDER BY next_alert_at
+                        LIMIT ?3
+                        FOR NO KEY UPDATE OF monitor SKIP LOCKED""", UUID.class)
+                .setParameter(1, partition)
+                .setParameter(2, until)
+                .setParameter(3, limit)
+                .getResultList();
+        return ids.isEmpty() ? List.of() : read(ids, false);
+    }
+
+    /**
+     * Reads both tables of {@code ids}. A monitor the transaction had already loaded comes back as that instance,
+     * with its old values: callers lock before they load, or refresh (as {@link #findLocked} does).
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Monitor> read(Collection<UUID> ids, boolean readOnly) {
+        return getEntityManager().createNativeQuery("SELECT * FROM " + BOTH_TABLES + " WHERE id IN (:ids) ORDER BY id",
+                        Monitor.class)
+                .setParameter("ids", ids)
+                .setHint(HibernateHints.HINT_READ_ONLY, readOnly)
+                .getResultList();
+    }
+
+    /**
+     * The monitor, locked by the one rule and read after the lock (even when the transaction had loaded it
+     * before); null when there is none. Loaded by id, so Hibernate keeps it as it keeps any entity it loads.
+     */
     public static Monitor findLocked(UUID id) {
-        if (!lockRow(id)) {
+        List<?> locked = getEntityManager().createNativeQuery("SELECT id FROM monitor WHERE id = ?1 FOR NO KEY UPDATE")
+                .setParameter(1, id).getResultList();
+        if (locked.isEmpty()) {
             return null;
         }
         Monitor monitor = findById(id);
-        getEntityManager().refresh(monitor); // read again, after the lock, even when it was loaded before it
+        getEntityManager().refresh(monitor); // loaded before the lock: read it again
         return monitor;
     }
 }

@@ -174,6 +174,9 @@ public final class MonitorRules {
 
     /** After a change of schedule, grace or max runtime: the due time follows the new schedule. */
     public static void reconfigure(Monitor m) {
+        // a change to the monitor is the operator's answer to its error state: evaluate it (and its kept pings) again
+        m.errorText = null;
+        m.errorAt = null;
         if (m.status == Status.UP || m.status == Status.LATE) {
             Instant base = max(m.lastSuccessAt, m.lifecycleAt);
             if (base != null) {

@@ -152,6 +152,13 @@ public sealed interface Schedule {
             throw new IllegalStateException("cron expression \"" + expression + "\" has no next tick");
         }
 
+        /** Whether the expression fires at least once after {@code from} and no later than {@code from + window}. */
+        public boolean ticksWithin(Instant from, Duration window) {
+            ExecutionTime execution = executionTime(expression);
+            Optional<ZonedDateTime> tick = execution.nextExecution(LocalDateTime.ofInstant(from, zone).atZone(ZoneOffset.UTC));
+            return tick.isPresent() && !toInstant(tick.get().toLocalDateTime()).isAfter(from.plus(window));
+        }
+
         private Instant toInstant(LocalDateTime wallClock) {
             ZoneRules rules = zone.getRules();
             if (rules.getValidOffsets(wallClock).isEmpty()) {

@@ -12,9 +12,13 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vigil.contracts.PingReceived;
 import io.vigil.contracts.TokenHash;
+import io.vigil.contracts.PingType;
 import io.vigil.testkit.EmbeddedKafka;
+import io.vigil.testkit.FreePorts;
 import io.vigil.testkit.KafkaResource;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ingest on a broker of its own, which the test stops: pings are then answered 503 within the bound,
- * and the service stays ready. Its trusted proxies exclude loopback, so forwarded headers from the
+ * and the service stays ready and live; once the broker is back (same port and data), pings are
+ * answered 200 again and new monitors arrive, with no restart. Its trusted proxies exclude loopback, so forwarded headers from the
  * test client are ignored.
  */
 @QuarkusTest
@@ -35,6 +40,8 @@ class BrokerOutageTest {
 
         private static final String BOOTSTRAP = "vigil.test.outage-broker.bootstrap";
         private static final String HANDLE = "vigil.test.outage-broker";
+        private static final String DIR = "vigil.test.outage-broker.dir";
+        private static final String PORT = "vigil.test.outage-broker.port";
 
         /**
          * The profile and the test class may be loaded by different class loaders: the broker is kept
@@ -42,14 +49,26 @@ class BrokerOutageTest {
          */
         static synchronized String bootstrap() {
             if (System.getProperty(BOOTSTRAP) == null) {
-                EmbeddedKafka broker = EmbeddedKafka.startTemporary();
-                System.getProperties().put(HANDLE, broker);
-                System.setProperty(BOOTSTRAP, broker.bootstrapServers());
+                try {
+                    Path dir = Files.createTempDirectory("vigil-outage-kafka-");
+                    System.setProperty(DIR, dir.toString());
+                    System.setProperty(PORT, Integer.toString(FreePorts.take()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                startBroker();
             }
             return System.getProperty(BOOTSTRAP);
         }
 
-        static void stopBroker() throws Exception {
+        /** Starts the broker on its port and data directory (again, after {@link #stopBroker()}). */
+        static synchronized void startBroker() {
+            EmbeddedKafka broker = EmbeddedKafka.start(Path.of(System.getProperty(DIR)), Integer.parseInt(System.getProperty(PORT)));
+            System.getProperties().put(HANDLE, broker);
+            System.setProperty(BOOTSTRAP, broker.bootstrapServers());
+        }
+
+        static synchronized void stopBroker() throws Exception {
             ((AutoCloseable) System.getProperties().get(HANDLE)).close();
         }
 
@@ -66,7 +85,7 @@ class BrokerOutageTest {
     TokenRegistry registry;
 
     @Test
-    void ignoresForwardedHeadersFromAnUntrustedPeerThenAnswers503WhileTheBrokerIsGoneAndStaysReady() throws Exception {
+    void ignoresForwardedHeadersFromAnUntrustedPeerThenAnswers503WhileTheBrokerIsGoneAndStaysReadyThen200WhenItIsBack() throws Exception {
         Broker broker = new Broker(OwnBroker.bootstrap());
         Broker.Monitor monitor = broker.register();
         await().atMost(Duration.ofSeconds(15)).until(() -> registry.byTokenHash(TokenHash.of(monitor.token())) != null);
@@ -91,6 +110,17 @@ class BrokerOutageTest {
         given().get("/api/push/" + monitor.token()).then().statusCode(503).body(containsString("\"ok\":false"));
 
         given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().body(containsString("vigil_pings_total{outcome=\"unavailable\"} 2.0"));
+
+        // The broker back on its port and data: pings are answered 200 again, with no restart of ingest.
+        OwnBroker.startBroker();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/ping/" + monitor.token() + "/log").then().statusCode(200));
+        assertThat(broker.pings(monitor.id())).extracting(PingReceived::type).contains(PingType.SUCCESS, PingType.LOG);
+        Broker.Monitor later = broker.register();
+        await().atMost(Duration.ofSeconds(30)).until(() -> registry.byTokenHash(TokenHash.of(later.token())) != null);
+        given().get("/ping/" + later.token()).then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** How a service relays its outbox; each service sets its own lock key and client id. */
+/** How a service relays its outbox; each service sets its own lock key (and configures the {@code vigil-outbox} channel). */
 @ConfigMapping(prefix = "vigil.outbox")
 public interface OutboxConfig {
 
@@ -21,7 +21,4 @@ public interface OutboxConfig {
      * differ between services sharing a database.
      */
     long lockKey();
-
-    /** The Kafka client id of the relay's producer. */
-    String clientId();
 }

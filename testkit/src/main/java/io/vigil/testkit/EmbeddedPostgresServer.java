@@ -14,51 +14,45 @@ import java.util.Map;
 /**
  * A real PostgreSQL server (zonky's embedded binaries) with one application database. With a fixed
  * data directory the data survives a restart (devstack); otherwise it lives in a temporary directory.
+ * It can be stopped and started again on the same port and the same data ({@link #stop()},
+ * {@link #restart()}), which is how outage tests take the database away from running services.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+    private final int port;
     private final String database;
+    private final boolean durable;
+    private EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, String database) {
-        this.postgres = postgres;
+    private EmbeddedPostgresServer(Path dataDir, int port, String database, boolean durable) {
+        this.dataDir = dataDir;
+        this.port = port;
         this.database = database;
+        this.durable = durable;
     }
 
     public static EmbeddedPostgresServer start(Path dataDir, int port, String database) {
         try {
             Files.createDirectories(dataDir.getParent());
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setPort(port)
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", "on")
-                    .start();
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, database);
-            server.createDatabase(database);
-            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
+        EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, port, database, true);
+        server.restart();
+        server.createDatabase(database);
+        return server;
     }
 
     /** A throw-away server for one test JVM: temporary data directory, free port, no fsync. */
     public static EmbeddedPostgresServer startTemporary(String database) {
         try {
             Path dir = Files.createTempDirectory("vigil-pg-");
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setPort(FreePorts.take())
-                    .setDataDirectory(dir.resolve("data"))
-                    .setCleanDataDirectory(true)
-                    .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .start();
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, database);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dir.resolve("data"), FreePorts.take(), database, false);
+            server.restart();
             server.createDatabase(database);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
@@ -70,8 +64,51 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the server on its port and data directory (initialised on first use) unless it is running,
+     * and returns once it answers. After {@link #stop()} every row committed before is there again.
+     */
+    public synchronized void restart() {
+        if (postgres != null) {
+            return;
+        }
+        try {
+            postgres = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false) // a stop keeps the data; a temporary server's directory goes at JVM exit
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("fsync", durable ? "on" : "off")
+                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    /**
+     * Stops the server (a fast shutdown: open connections are cut, as in a database crash seen from the
+     * clients) and keeps its data and port for {@link #restart()}.
+     */
+    public synchronized void stop() {
+        if (postgres == null) {
+            return;
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not stop", e);
+        } finally {
+            postgres = null;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return postgres != null;
+    }
+
     private void createDatabase(String name) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        try (Connection connection = running().getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement();
              ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
             if (!exists.next()) {
@@ -82,8 +119,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    private synchronized EmbeddedPostgres running() {
+        if (postgres == null) {
+            throw new IllegalStateException("embedded PostgreSQL is stopped");
+        }
+        return postgres;
+    }
+
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public String jdbcUrl() {
@@ -100,10 +144,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        stop();
     }
 }

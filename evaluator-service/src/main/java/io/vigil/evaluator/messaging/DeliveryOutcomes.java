@@ -2,30 +2,24 @@ package io.vigil.evaluator.messaging;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Blocking;
 import io.vigil.contracts.DeliveryAttempted;
 import io.vigil.contracts.Json;
-import io.vigil.contracts.Topics;
+import io.vigil.evaluator.service.DeadLetters;
 import io.vigil.evaluator.service.Notifications;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Consumes {@code vigil.deliveries.v1} (group {@value #GROUP}) and records each attempt for the admin
- * API. Offsets are committed after the batch is stored; a redelivered record is recognised by its eventId.
+ * Consumes {@code vigil.deliveries.v1} in batches (the {@code vigil-deliveries} channel, group
+ * {@value #GROUP}) and records each attempt for the admin API. The batch is stored before it is acknowledged
+ * (then committed); a redelivered record is recognised by its eventId. A store that fails (the database away)
+ * is retried with backoff, never skipped; a record that cannot be parsed becomes a dead letter.
  */
 @ApplicationScoped
 public class DeliveryOutcomes {
@@ -33,90 +27,55 @@ public class DeliveryOutcomes {
     /** The consumer group of the delivery-outcome consumer. */
     public static final String GROUP = "vigil-evaluator-deliveries";
 
+    private static final long FIRST_BACKOFF_MS = 200;
+    private static final long MAX_BACKOFF_MS = 5_000;
+
     private final Notifications notifications;
-    private final String bootstrap;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private final DeadLetters deadLetters;
+    private volatile boolean stopping;
 
-    public DeliveryOutcomes(Notifications notifications, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public DeliveryOutcomes(Notifications notifications, DeadLetters deadLetters) {
         this.notifications = notifications;
-        this.bootstrap = bootstrap;
+        this.deadLetters = deadLetters;
     }
 
-    void start(@Observes StartupEvent start) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        running.set(true);
-        thread = new Thread(this::run, "vigil-delivery-outcomes");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    void stop(@Observes ShutdownEvent stop) throws InterruptedException {
-        running.set(false);
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            thread.join(10_000);
-        }
-    }
-
-    private void run() {
-        try (KafkaConsumer<String, byte[]> kafka = consumer) {
-            kafka.subscribe(List.of(Topics.DELIVERIES));
-            while (running.get()) {
-                ConsumerRecords<String, byte[]> records = kafka.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                List<DeliveryAttempted> attempts = new ArrayList<>();
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    if (record.value() == null) {
-                        continue;
-                    }
-                    try {
-                        attempts.add(Json.read(record.value(), DeliveryAttempted.class));
-                    } catch (IllegalArgumentException e) {
-                        Log.warnf("skipping a malformed record at %s-%d offset %d", record.topic(), record.partition(), record.offset());
-                    }
-                }
-                if (storeUntilDone(attempts)) {
-                    kafka.commitSync();
-                }
+    @Incoming("vigil-deliveries")
+    @Blocking
+    public void consume(ConsumerRecords<String, byte[]> records) {
+        List<DeliveryAttempted> attempts = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> unreadable = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.value() == null) {
+                continue; // not a record anyone writes; nothing to keep
             }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            Log.errorf(e, "delivery outcome consumer stopped");
-        }
-    }
-
-    /** Retries a failed store (the database may be briefly away) rather than skipping outcomes. */
-    private boolean storeUntilDone(List<DeliveryAttempted> attempts) {
-        long backoff = 200;
-        while (running.get()) {
             try {
+                attempts.add(Json.read(record.value(), DeliveryAttempted.class));
+            } catch (IllegalArgumentException e) {
+                unreadable.add(record);
+            }
+        }
+        long backoff = FIRST_BACKOFF_MS;
+        while (!stopping) {
+            try {
+                unreadable.forEach(r -> deadLetters.record(r, "not a delivery attempt"));
                 int stored = notifications.record(attempts);
                 Log.debugf("recorded %d delivery attempts", stored);
-                return true;
+                return;
             } catch (RuntimeException e) {
                 Log.warnf("cannot record delivery attempts yet (%s); retrying", e.getClass().getSimpleName());
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(backoff); // backoff while the database is away
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    return false;
+                    break;
                 }
-                backoff = Math.min(backoff * 2, 5_000);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
-        return false;
+        throw new IllegalStateException("stopping before the delivery attempts were recorded"); // not acknowledged
+    }
+
+    void stopping(@Observes ShutdownEvent event) {
+        stopping = true;
     }
 }

@@ -15,8 +15,8 @@ import java.util.UUID;
  * {@code token}, {@code pingUrl} and {@code badgeUrl} are left out for read-only keys.
  */
 @JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "token",
-        "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "pingUrl", "badgeUrl",
-        "createdAt", "updatedAt"})
+        "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "error", "pingUrl",
+        "badgeUrl", "createdAt", "updatedAt"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MonitorJson(
         String name,
@@ -35,6 +35,7 @@ public record MonitorJson(
         String nextDueAt,
         String lastDuration,
         long pingCount,
+        ErrorJson error,
         @JsonInclude(JsonInclude.Include.NON_NULL) String pingUrl,
         @JsonInclude(JsonInclude.Include.NON_NULL) String badgeUrl,
         String createdAt,
@@ -44,6 +45,14 @@ public record MonitorJson(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"type", "every", "expression", "timezone"})
     public record ScheduleJson(String type, String every, String expression, String timezone) {
+    }
+
+    /**
+     * Why the engine cannot evaluate the monitor and since when, or null while it can: its pings are kept and
+     * applied once a change to the monitor (PUT or PATCH) fixes it.
+     */
+    @JsonPropertyOrder({"message", "since"})
+    public record ErrorJson(String message, String since) {
     }
 
     /** The ping URL of a token under the public base URL. */
@@ -67,7 +76,9 @@ public record MonitorJson(
                 monitor.id, monitor.status.name(), monitor.running, Times.format(monitor.lastPingAt),
                 Times.format(monitor.dueAt),
                 monitor.lastDurationMs == null ? null : Durations.format(Duration.ofMillis(monitor.lastDurationMs)),
-                monitor.pingCount, full ? pingUrl(publicUrl, monitor.token) : null,
+                monitor.pingCount,
+                monitor.errorText == null ? null : new ErrorJson(monitor.errorText, Times.format(monitor.errorAt)),
+                full ? pingUrl(publicUrl, monitor.token) : null,
                 full ? badgeUrl(adminUrl, badgeKey, monitor.slug) : null,
                 Times.format(monitor.createdAt), Times.format(monitor.updatedAt));
     }

@@ -31,6 +31,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -138,8 +140,11 @@ public class MonitorResource {
 
     private static final Set<String> WRITABLE = Set.of("name", "slug", "description", "tags", "schedule", "grace",
             "maxRuntime", "channels", "token");
+    /** A cron expression must fire within this long (30 February never does; 29 February does). */
+    private static final Duration CRON_HORIZON = Duration.ofDays(5 * 366);
+
     private static final Set<String> SERVER = Set.of("id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration",
-            "pingCount", "pingUrl", "badgeUrl", "createdAt", "updatedAt");
+            "pingCount", "error", "pingUrl", "badgeUrl", "createdAt", "updatedAt");
     private static final Pattern SLUG = Pattern.compile("^[a-z0-9_-]{1,100}$");
     private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,49}$");
     private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
@@ -151,9 +156,11 @@ public class MonitorResource {
     private final Installations installations;
     private final AdminApiConfig config;
     private final Caller caller;
+    private final InstantSource clock;
 
     public MonitorResource(Monitors monitors, History history, Installations installations, AdminApiConfig config,
-                           Caller caller) {
+                           Caller caller, InstantSource clock) {
+        this.clock = clock;
         this.monitors = monitors;
         this.history = history;
         this.installations = installations;
@@ -351,7 +358,7 @@ public class MonitorResource {
         return MonitorJson.of(monitor, full, config.publicUrl(), config.adminUrl(), full ? installations.badgeKey() : null);
     }
 
-    private static MonitorSpec spec(ObjectNode body) {
+    private MonitorSpec spec(ObjectNode body) {
         Input input = Input.of(body, WRITABLE, SERVER);
         String name = input.text("name", true, 200);
         String slug = input.text("slug", false, 100);
@@ -368,7 +375,7 @@ public class MonitorResource {
                 tags.add(tag);
             }
         }
-        Schedule schedule = schedule(input);
+        Schedule schedule = schedule(input, clock.instant());
         Duration grace = DurationInput.read(input, "grace", input.raw("grace"), Duration.ZERO, YEAR);
         Duration maxRuntime = DurationInput.read(input, "maxRuntime", input.raw("maxRuntime"), SECOND, YEAR);
         List<UUID> channels = new ArrayList<>();
@@ -392,7 +399,7 @@ public class MonitorResource {
                 input.errors());
     }
 
-    private static Schedule schedule(Input input) {
+    private static Schedule schedule(Input input, Instant now) {
         JsonNode node = input.raw("schedule");
         if (node == null || node.isNull()) {
             input.error("schedule", "is required: {\"type\":\"interval\",\"every\":\"PT5M\"} or "
@@ -439,7 +446,11 @@ public class MonitorResource {
             valid = false;
         } else {
             try {
-                Schedule.cron(expression.asText(), "UTC");
+                if (!Schedule.cron(expression.asText(), "UTC").ticksWithin(now, CRON_HORIZON)) {
+                    input.error("schedule.expression", "never fires in the next five years (for example 30 February): "
+                            + "no check-in could ever be due");
+                    valid = false;
+                }
             } catch (IllegalArgumentException e) {
                 input.error("schedule.expression", e.getMessage());
                 valid = false;

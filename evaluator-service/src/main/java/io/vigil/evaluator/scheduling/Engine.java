@@ -5,14 +5,14 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.evaluator.config.EngineConfig;
 import io.vigil.evaluator.messaging.KafkaTopology;
-import io.vigil.evaluator.messaging.PingConsumer;
 import io.vigil.outbox.OutboxRelay;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Starts the monitor engine with the service: topics, the outbox relay, the deadline sweep, the ping
- * consumer and Vigil's own heartbeat; stops them in reverse order.
+ * Starts the monitor engine with the service: topics, the outbox relay, the deadline sweep and Vigil's own
+ * heartbeat; stops them in reverse order. The ping consumer is a channel ({@code vigil-pings}) that the
+ * messaging runtime starts and stops; it is off when the engine is.
  */
 @ApplicationScoped
 public class Engine {
@@ -21,16 +21,13 @@ public class Engine {
     private final KafkaTopology topology;
     private final OutboxRelay relay;
     private final SweepLoop sweep;
-    private final PingConsumer consumer;
     private final Heartbeat heartbeat;
 
-    public Engine(EngineConfig config, KafkaTopology topology, OutboxRelay relay, SweepLoop sweep,
-                  PingConsumer consumer, Heartbeat heartbeat) {
+    public Engine(EngineConfig config, KafkaTopology topology, OutboxRelay relay, SweepLoop sweep, Heartbeat heartbeat) {
         this.config = config;
         this.topology = topology;
         this.relay = relay;
         this.sweep = sweep;
-        this.consumer = consumer;
         this.heartbeat = heartbeat;
     }
 
@@ -42,14 +39,12 @@ public class Engine {
         int partitions = topology.pingPartitions();
         relay.start();
         sweep.start();
-        consumer.start();
         heartbeat.start();
         Log.infof("monitor engine started: %d partition(s) of pings", partitions);
     }
 
     void stop(@Observes ShutdownEvent event) {
         heartbeat.stop();
-        consumer.stop();
         sweep.stop();
         relay.stop();
     }

@@ -1,6 +1,9 @@
 package io.vigil.evaluator.scheduling;
 
 import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.Trigger;
 import io.vigil.evaluator.Durations;
 import io.vigil.evaluator.config.EngineConfig;
 import io.vigil.evaluator.messaging.KafkaTopology;
@@ -16,9 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Vigil's own heartbeat (API.md section 4): with {@code VIGIL_HEARTBEAT_URL} set, a GET to it every
@@ -35,12 +35,14 @@ public class Heartbeat {
     private final OutboxDrain outbox;
     private final KafkaTopology topology;
     private final InstantSource clock;
-    private ScheduledExecutorService timer;
+    private final Scheduler scheduler;
+    private Trigger job;
     private HttpClient http;
     private Instant startedAt;
 
     public Heartbeat(EngineConfig config, Sweep sweep, SweepLoop sweepLoop, PipelineWatch pipeline, OutboxDrain outbox,
-                     KafkaTopology topology, InstantSource clock) {
+                     KafkaTopology topology, InstantSource clock, Scheduler scheduler) {
+        this.scheduler = scheduler;
         this.config = config;
         this.sweep = sweep;
         this.sweepLoop = sweepLoop;
@@ -50,27 +52,31 @@ public class Heartbeat {
         this.clock = clock;
     }
 
-    /** Starts pinging when a heartbeat URL is configured. */
+    /**
+     * Starts pinging when a heartbeat URL is configured: a Quarkus Scheduler job at the configured frequency
+     * (scheduled here rather than with {@code @Scheduled}, since the frequency is read in any form
+     * {@code Durations} takes, such as {@code every 1 minute}).
+     */
     public synchronized void start() {
-        if (config.heartbeatUrl().isEmpty() || timer != null) {
+        if (config.heartbeatUrl().isEmpty() || job != null) {
             return;
         }
         Duration every = Durations.parse(config.heartbeatFrequency());
         startedAt = clock.instant();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "vigil-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(this::beat, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        job = scheduler.newJob("vigil-heartbeat")
+                .setInterval(every.toString())
+                .setDelayed(every.toString())
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> beat())
+                .schedule();
         Log.infof("own heartbeat every %s while healthy", Durations.format(every));
     }
 
     public synchronized void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
+        if (job != null) {
+            scheduler.unscheduleJob(job.getId());
+            job = null;
         }
     }
 

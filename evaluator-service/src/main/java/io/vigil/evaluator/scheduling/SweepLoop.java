@@ -2,13 +2,13 @@ package io.vigil.evaluator.scheduling;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.logging.Log;
 import io.vigil.evaluator.PartitionOffset;
 import io.vigil.evaluator.config.EngineConfig;
 import io.vigil.evaluator.messaging.KafkaTopology;
+import io.vigil.evaluator.service.PingBatches;
 import io.vigil.evaluator.service.PipelineWatch;
 import io.vigil.evaluator.service.Sweep;
-import io.vigil.outbox.Wakeup;
+import io.vigil.outbox.DeadlineLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +18,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the deadline sweep on its own thread. It sleeps until the earliest next alert time of any
- * partition (re-armed whenever something changes: an apply batch that moved a watermark, a lifecycle
- * change), with a slow safety poll; a partition whose watermark has not yet passed its earliest alert is
- * looked at again when the watermark moves. Each pass also checks for stalled watermarks
- * ({@code vigil-pipeline}).
+ * Runs the deadline sweep on a {@link DeadlineLoop}: it sleeps until the earliest next alert time of any
+ * partition (re-armed whenever something changes: an apply batch that moved a watermark, a lifecycle change),
+ * with a slow safety poll; a partition whose watermark has not yet passed its earliest alert is looked at again
+ * when the watermark moves. Each pass also checks for stalled watermarks and broken monitors
+ * ({@code vigil-pipeline}). A failed pass is retried with backoff.
  */
 @ApplicationScoped
 public class SweepLoop {
@@ -33,12 +33,9 @@ public class SweepLoop {
     private final InstantSource clock;
     private final EngineConfig config;
     private final Timer sweepTimer;
+    private final DeadlineLoop loop;
 
-    private final Wakeup wakeup = new Wakeup();
-    private volatile boolean running;
-    private volatile Instant lastPass;
     private volatile boolean held;
-    private Thread thread;
     private Instant startedAt;
     private UUID pipelineId;
 
@@ -51,36 +48,18 @@ public class SweepLoop {
         this.config = config;
         this.sweepTimer = Timer.builder("vigil.sweep.duration").description("one pass of the deadline sweep")
                 .register(metrics);
+        this.loop = new DeadlineLoop("vigil-sweep", clock, this::pass);
     }
 
     /** Starts the loop (the engine calls it once at start). */
     public synchronized void start() {
-        if (running) {
-            return;
-        }
         startedAt = clock.instant();
-        try {
-            pipelineId = pipeline.ensure();
-        } catch (RuntimeException raced) {
-            pipelineId = pipeline.ensure(); // another instance created it at the same moment
-        }
-        running = true;
-        thread = new Thread(this::run, "vigil-sweep");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     /** Stops the loop and waits for the pass in progress. */
-    public synchronized void stop() {
-        running = false;
-        nudge();
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    public void stop() {
+        loop.stop(false, Duration.ofSeconds(10));
     }
 
     /**
@@ -95,31 +74,41 @@ public class SweepLoop {
 
     /** A deadline may have changed (pings applied, a monitor paused, resumed or reconfigured): look again now. */
     public void nudge() {
-        wakeup.nudge();
+        loop.nudge();
     }
 
     /** When the last pass finished, or null before the first. */
     public Instant lastPass() {
-        return lastPass;
+        return loop.lastSuccess();
     }
 
-    private void run() {
-        while (running) {
-            Instant wakeAt;
-            try {
-                wakeAt = pass();
-                lastPass = clock.instant();
-            } catch (RuntimeException e) {
-                Log.errorf(e, "deadline sweep failed; retrying");
-                wakeAt = clock.instant().plusSeconds(1);
+    /** Whether the loop runs and no pass is stuck (for liveness). */
+    public boolean live(Duration stuckAfter) {
+        return loop.live(stuckAfter);
+    }
+
+    private void sweepPartition(int partition, Instant until) {
+        int limit = config.sweepBatch();
+        try {
+            while (sweep.sweepPartition(partition, until, limit) == limit) {
+                // a full batch: there may be more due monitors
             }
-            await(wakeAt);
+        } catch (RuntimeException e) {
+            if (PingBatches.isTransient(e)) {
+                throw e; // the loop retries the pass with backoff
+            }
+            while (sweep.sweepEach(partition, until, limit) == limit) {
+                // one monitor at a time, so the one that fails is set aside
+            }
         }
     }
 
     /** One pass: sweep every partition up to its watermark; answers when the next pass is due. */
     private Instant pass() {
         long started = System.nanoTime();
+        if (pipelineId == null) {
+            pipelineId = pipeline.ensureRaced();
+        }
         int partitions = topology.pingPartitions();
         Instant now = clock.instant();
         Map<Integer, PartitionOffset> stored = sweep.partitions();
@@ -129,9 +118,7 @@ public class SweepLoop {
                 continue;
             }
             Instant until = watermark.isBefore(now) ? watermark : now;
-            while (sweep.sweepPartition(entry.getKey(), until, config.sweepBatch()) == config.sweepBatch()) {
-                // a full batch: there may be more due monitors
-            }
+            sweepPartition(entry.getKey(), until);
         }
         pipeline.check(pipelineId, stored, partitions, startedAt);
         sweepTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -152,11 +139,5 @@ public class SweepLoop {
         }
         held = anyHeld;
         return wakeAt;
-    }
-
-    private void await(Instant wakeAt) {
-        if (running && !wakeup.await(Duration.between(clock.instant(), wakeAt))) {
-            running = false;
-        }
     }
 }

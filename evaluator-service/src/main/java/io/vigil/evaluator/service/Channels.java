@@ -85,11 +85,13 @@ public class Channels {
             throw missing(id);
         }
         @SuppressWarnings("unchecked")
-        List<Monitor> users = entities.createNativeQuery(
-                        "SELECT * FROM " + Monitor.BOTH_TABLES + " WHERE CAST(:id AS uuid) = ANY(channel_ids) FOR NO KEY UPDATE OF monitor",
-                        Monitor.class)
+        List<UUID> users = entities.createNativeQuery("SELECT id FROM monitor WHERE CAST(:id AS uuid) = ANY(channel_ids)",
+                        UUID.class)
                 .setParameter("id", id.toString()).getResultList();
-        for (Monitor monitor : users) {
+        for (Monitor monitor : Monitor.lockAndRead(users)) {
+            if (!monitor.channelIds.contains(id)) {
+                continue; // changed while we waited for its lock
+            }
             List<UUID> remaining = new ArrayList<>(monitor.channelIds);
             remaining.remove(id);
             monitor.channelIds = remaining;

@@ -97,10 +97,10 @@ public class EngineLifecycle implements MonitorLifecycle {
         rearmAfterCommit();
     }
 
-    /** Pause and resume act on the monitor's current state: lock its row and read it again. */
+    /** Pause and resume act on the monitor's current state: lock it and read it again (the one locking rule). */
     private void lockFresh(Monitor monitor) {
-        if (em.contains(monitor) && Monitor.lockRow(monitor.id)) {
-            em.refresh(monitor);
+        if (em.contains(monitor)) {
+            Monitor.findLocked(monitor.id);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.evaluator.service;
 
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vigil.contracts.IngestWatermark;
 import io.vigil.contracts.Json;
 import io.vigil.contracts.PingReceived;
@@ -28,10 +29,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hibernate.Session;
-import org.hibernate.jpa.HibernateHints;
 
 /**
  * Applies a batch of {@code vigil.pings.v1} records in one transaction: the pings (per monitor, in
@@ -48,12 +51,15 @@ public class PingApplier {
     private final FlipRecorder flips;
     private final InstantSource clock;
     private final EngineConfig config;
+    private final DeadLetters deadLetters;
 
-    public PingApplier(EntityManager em, FlipRecorder flips, InstantSource clock, EngineConfig config) {
+    public PingApplier(EntityManager em, FlipRecorder flips, InstantSource clock, EngineConfig config,
+                       DeadLetters deadLetters) {
         this.em = em;
         this.flips = flips;
         this.clock = clock;
         this.config = config;
+        this.deadLetters = deadLetters;
     }
 
     /** What a batch changed, for the sweep's timer. */
@@ -67,6 +73,51 @@ public class PingApplier {
     /** Applies {@code records} (several partitions, each in offset order). */
     @Transactional
     public Outcome apply(Map<Integer, List<ConsumerRecord<String, byte[]>>> records) {
+        return applyBatch(records, null, Map.of());
+    }
+
+    /**
+     * Applies {@code records} but puts the monitors of {@code broken} in their error state (the map's values say
+     * why) instead of applying their pings, which are kept in {@code held_ping} until the error is cleared.
+     */
+    @Transactional
+    public Outcome apply(Map<Integer, List<ConsumerRecord<String, byte[]>>> records, Map<UUID, String> broken) {
+        return applyBatch(records, null, broken);
+    }
+
+    /**
+     * Applies {@code records} for the monitors in {@code only} alone (every other ping is left aside), flushes,
+     * and rolls everything back: whether those monitors' pings can be applied, changing nothing.
+     *
+     * @throws RuntimeException what applying them threw
+     */
+    @Transactional
+    public void trial(Map<Integer, List<ConsumerRecord<String, byte[]>>> records, Set<UUID> only) {
+        applyBatch(records, only, Map.of());
+        em.flush();
+        QuarkusTransaction.setRollbackOnly();
+    }
+
+    /**
+     * The monitors a batch of {@code records} would apply pings to, in a stable order: those its records carry
+     * pings for, and those with pings held on its partitions.
+     */
+    @Transactional
+    public Set<UUID> monitorsOf(Map<Integer, List<ConsumerRecord<String, byte[]>>> records) {
+        Set<UUID> ids = new TreeSet<>();
+        for (List<ConsumerRecord<String, byte[]>> partition : records.values()) {
+            for (ConsumerRecord<String, byte[]> record : partition) {
+                if (parseQuietly(record) instanceof PingReceived ping) {
+                    ids.add(ping.monitorId());
+                }
+            }
+        }
+        held(records.keySet()).forEach(r -> ids.add(r.ping().monitorId()));
+        return ids;
+    }
+
+    private Outcome applyBatch(Map<Integer, List<ConsumerRecord<String, byte[]>>> records, Set<UUID> only,
+                               Map<UUID, String> broken) {
         Instant now = clock.instant();
         Map<Integer, Instant> safeUntil = new HashMap<>();
         List<Received> pings = new ArrayList<>();
@@ -82,9 +133,17 @@ public class PingApplier {
                     continue; // applied before: a redelivery after a restart or a rebalance
                 }
                 stored.nextOffset = record.offset() + 1;
-                PingsRecord value = parse(record);
+                PingsRecord value;
+                try {
+                    value = parse(record);
+                } catch (IllegalArgumentException e) {
+                    deadLetters.record(record, e.getMessage());
+                    continue;
+                }
                 if (value instanceof PingReceived ping) {
-                    pings.add(new Received(partition, record.offset(), ping, false));
+                    if (only == null || only.contains(ping.monitorId())) {
+                        pings.add(new Received(partition, record.offset(), ping, false));
+                    }
                 } else if (value instanceof IngestWatermark mark) {
                     lease(leases, partition, mark);
                     sawWatermark = true;
@@ -96,20 +155,8 @@ public class PingApplier {
             stored.updatedAt = now;
             safeUntil.put(partition, stored.watermark);
         }
-        applyPings(pings, safeUntil);
+        applyPings(pings, safeUntil, only, broken, now);
         return new Outcome(pings.size(), moved);
-    }
-
-    /**
-     * Moves a partition's stored offset past a record that cannot be applied (a poison record), so one bad
-     * record does not block every monitor of its partition.
-     */
-    @Transactional
-    public void skip(int partition, long offset) {
-        PartitionOffset stored = lockOffset(partition, clock.instant());
-        if (stored.nextOffset <= offset) {
-            stored.nextOffset = offset + 1;
-        }
     }
 
     private PartitionOffset lockOffset(int partition, Instant now) {
@@ -119,25 +166,34 @@ public class PingApplier {
         return em.find(PartitionOffset.class, partition, LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /**
+     * The record's value.
+     *
+     * @throws IllegalArgumentException when it cannot be parsed, or lacks what every ping or watermark carries
+     */
     private static PingsRecord parse(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
-            Log.warnf("skipping an empty record at %s-%d offset %d", record.topic(), record.partition(), record.offset());
-            return null;
+            throw new IllegalArgumentException("an empty record");
         }
+        PingsRecord value = Json.read(record.value(), PingsRecord.class);
+        if (value == null) {
+            throw new IllegalArgumentException("neither a ping nor a watermark");
+        }
+        if (value instanceof PingReceived p && (p.monitorId() == null || p.eventId() == null || p.type() == null
+                || p.receivedAt() == null)) {
+            throw new IllegalArgumentException("a ping without monitorId, eventId, type or receivedAt");
+        }
+        if (value instanceof IngestWatermark w && (w.ingestId() == null || w.watermark() == null
+                || w.leaseExpiresAt() == null)) {
+            throw new IllegalArgumentException("a watermark without ingestId, watermark or leaseExpiresAt");
+        }
+        return value;
+    }
+
+    private static PingsRecord parseQuietly(ConsumerRecord<String, byte[]> record) {
         try {
-            PingsRecord value = Json.read(record.value(), PingsRecord.class);
-            if (value instanceof PingReceived p && (p.monitorId() == null || p.eventId() == null || p.type() == null
-                    || p.receivedAt() == null)) {
-                throw new IllegalArgumentException("a ping without monitorId, eventId, type or receivedAt");
-            }
-            if (value instanceof IngestWatermark w && (w.ingestId() == null || w.watermark() == null
-                    || w.leaseExpiresAt() == null)) {
-                throw new IllegalArgumentException("a watermark without ingestId, watermark or leaseExpiresAt");
-            }
-            return value;
+            return parse(record);
         } catch (IllegalArgumentException e) {
-            Log.warnf("skipping a malformed record at %s-%d offset %d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
             return null;
         }
     }
@@ -200,9 +256,14 @@ public class PingApplier {
      * one first would erase the outage); the monitor's later pings wait behind it. Once the watermark passes it,
      * it is applied, and the deadlines it crossed are declared at their own times first.
      */
-    private void applyPings(List<Received> received, Map<Integer, Instant> safeUntil) {
+    private void applyPings(List<Received> received, Map<Integer, Instant> safeUntil, Set<UUID> only,
+                            Map<UUID, String> broken, Instant now) {
         List<Received> all = new ArrayList<>(received);
-        all.addAll(held(safeUntil.keySet()));
+        for (Received r : held(safeUntil.keySet())) {
+            if (only == null || only.contains(r.ping().monitorId())) {
+                all.add(r);
+            }
+        }
         if (all.isEmpty()) {
             return;
         }
@@ -212,14 +273,9 @@ public class PingApplier {
         }
         // flips' inserts go out as JDBC batches at flush
         em.unwrap(Session.class).setJdbcBatchSize(all.size());
-        // read-only: no dirty checking; the state is written once per monitor by writeState, under these locks
-        // one statement locks (the monitor row, as every writer of a monitor does first) and reads both tables
-        @SuppressWarnings("unchecked")
-        List<Monitor> monitors = em.createNativeQuery("SELECT * FROM " + Monitor.BOTH_TABLES
-                        + " WHERE id IN (:ids) ORDER BY id FOR NO KEY UPDATE OF monitor", Monitor.class)
-                .setParameter("ids", byMonitor.keySet())
-                .setHint(HibernateHints.HINT_READ_ONLY, true)
-                .getResultList();
+        // the one locking rule (Monitor.lockAndRead); read-only: no dirty checking, the state is written once per
+        // monitor by writeState, under these locks
+        List<Monitor> monitors = Monitor.lockAndRead(byMonitor.keySet(), true);
         Map<UUID, Monitor> found = new HashMap<>();
         monitors.forEach(m -> found.put(m.id, m));
         Map<Slot, HistoryRow> history = new LinkedHashMap<>();
@@ -232,6 +288,17 @@ public class PingApplier {
                 continue;
             }
             entry.getValue().sort(Comparator.comparing((Received r) -> r.ping().receivedAt()).thenComparing(Received::offset));
+            String why = broken.get(monitor.id);
+            if (why != null && monitor.errorText == null) {
+                monitor.errorText = why;
+                monitor.errorAt = now;
+                Log.errorf("monitor %s cannot be evaluated, its pings are kept until it is changed: %s", monitor.slug, why);
+            }
+            if (monitor.errorText != null) {
+                // in its error state: every ping waits, untouched, until a change to the monitor clears the error
+                entry.getValue().stream().filter(r -> !r.held()).forEach(hold::add);
+                continue;
+            }
             boolean waiting = false;
             for (Received r : entry.getValue()) {
                 Instant watermark = safeUntil.get(r.partition());
@@ -378,57 +445,52 @@ public class PingApplier {
         });
     }
 
-    private static final String UPDATE_STATE = """
-            UPDATE monitor_state s SET status = v.status, running = v.running, run_started_at = v.run_started_at,
-                   run_rid = v.run_rid, last_ping_at = v.last_ping_at, last_success_at = v.last_success_at,
-                   last_duration_ms = v.last_duration_ms, ping_count = v.ping_count, due_at = v.due_at,
-                   next_alert_at = v.next_alert_at, down_since = v.down_since, paused_at = v.paused_at,
-                   last_body = v.last_body, flip_sequence = v.flip_sequence, last_finish_at = v.last_finish_at,
-                   lifecycle_at = v.lifecycle_at, last_flip_at = v.last_flip_at
-            FROM unnest(?::uuid[], ?::text[], ?::boolean[], ?::timestamptz[], ?::uuid[], ?::timestamptz[],
-                        ?::timestamptz[], ?::bigint[], ?::bigint[], ?::timestamptz[], ?::timestamptz[],
-                        ?::timestamptz[], ?::timestamptz[], ?::text[], ?::bigint[], ?::timestamptz[],
-                        ?::timestamptz[], ?::timestamptz[])
-                 AS v(id, status, running, run_started_at, run_rid, last_ping_at, last_success_at, last_duration_ms,
-                      ping_count, due_at, next_alert_at, down_since, paused_at, last_body, flip_sequence,
-                      last_finish_at, lifecycle_at, last_flip_at)
-            WHERE s.id = v.id
-            """;
+    /**
+     * The batch's state UPDATE, generated from {@link Monitor#ENGINE_COLUMNS}: one array per column, unnested into
+     * one row per monitor.
+     */
+    static final String UPDATE_STATE = updateState();
+
+    private static String updateState() {
+        List<Monitor.StateColumn> columns = Monitor.ENGINE_COLUMNS;
+        StringBuilder sql = new StringBuilder("UPDATE monitor_state s SET ");
+        StringJoiner set = new StringJoiner(", ");
+        StringJoiner arrays = new StringJoiner(", ", "?::uuid[], ", "");
+        StringJoiner names = new StringJoiner(", ", "id, ", "");
+        for (Monitor.StateColumn c : columns) {
+            set.add(c.name() + " = v." + c.name());
+            arrays.add("?::" + c.sqlType() + "[]");
+            names.add(c.name());
+        }
+        return sql.append(set).append(" FROM unnest(").append(arrays).append(") AS v(").append(names)
+                .append(") WHERE s.id = v.id").toString();
+    }
 
     /**
      * Writes the engine's columns of every monitor of the batch with one statement (the configuration columns
-     * stay the admin API's): one row per monitor however many of its pings the batch held, the values sent as
-     * one array per column.
+     * stay the admin API's): one row per monitor however many of its pings the batch held.
      */
     private void writeState(List<Monitor> monitors) {
+        List<Monitor.StateColumn> columns = Monitor.ENGINE_COLUMNS;
         int n = monitors.size();
-        Object[][] columns = new Object[18][n];
+        Object[] ids = new Object[n];
+        Object[][] values = new Object[columns.size()][n];
         for (int i = 0; i < n; i++) {
             Monitor m = monitors.get(i);
-            Object[] row = {m.id, m.status.name(), m.running, text(m.runStartedAt), m.runRid, text(m.lastPingAt),
-                    text(m.lastSuccessAt), m.lastDurationMs, m.pingCount, text(m.dueAt), text(m.nextAlertAt),
-                    text(m.downSince), text(m.pausedAt), m.lastBody, m.flipSequence, text(m.lastFinishAt),
-                    text(m.lifecycleAt), text(m.lastFlipAt)};
-            for (int c = 0; c < row.length; c++) {
-                columns[c][i] = row[c];
+            ids[i] = m.id;
+            for (int c = 0; c < columns.size(); c++) {
+                values[c][i] = columns.get(c).value().apply(m);
             }
         }
-        String[] types = {"uuid", "text", "bool", "timestamptz", "uuid", "timestamptz", "timestamptz", "int8", "int8",
-                "timestamptz", "timestamptz", "timestamptz", "timestamptz", "text", "int8", "timestamptz", "timestamptz",
-                "timestamptz"};
         em.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement st = connection.prepareStatement(UPDATE_STATE)) {
-                for (int c = 0; c < types.length; c++) {
-                    st.setArray(c + 1, connection.createArrayOf(types[c], columns[c]));
+                st.setArray(1, connection.createArrayOf("uuid", ids));
+                for (int c = 0; c < columns.size(); c++) {
+                    st.setArray(c + 2, connection.createArrayOf(columns.get(c).sqlType(), values[c]));
                 }
                 st.executeUpdate();
             }
         });
-    }
-
-    /** An instant as PostgreSQL reads it in a timestamptz array. */
-    private static String text(Instant at) {
-        return at == null ? null : at.toString();
     }
 
     private static OffsetDateTime timestamp(Instant at) {

@@ -76,6 +76,15 @@ public class PipelineWatch {
         return m.id;
     }
 
+    /** {@link #ensure()}, once more when another instance created it at the same moment. */
+    public UUID ensureRaced() {
+        try {
+            return ensure();
+        } catch (RuntimeException raced) {
+            return ensure();
+        }
+    }
+
     /** The partitions whose watermark has not moved for longer than the threshold, as of {@code now}. */
     public List<Integer> stalled(Map<Integer, PartitionOffset> stored, int partitions, Instant startedAt, Instant now) {
         List<Integer> out = new ArrayList<>();
@@ -89,7 +98,10 @@ public class PipelineWatch {
         return out;
     }
 
-    /** Flips {@code vigil-pipeline} DOWN once when partitions stall, and UP once they all move again. */
+    /**
+     * Flips {@code vigil-pipeline} DOWN once when partitions stall or a monitor cannot be evaluated (its pings
+     * are kept, not applied), and UP once every partition moves and no monitor is broken.
+     */
     @Transactional
     public void check(UUID pipelineId, Map<Integer, PartitionOffset> stored, int partitions, Instant startedAt) {
         Instant now = clock.instant();
@@ -98,20 +110,29 @@ public class PipelineWatch {
         if (pipeline == null || pipeline.status == Status.PAUSED) {
             return;
         }
-        if (!stalled.isEmpty() && pipeline.status != Status.DOWN) {
-            Instant since = stalled.stream()
-                    .map(p -> stored.get(p) == null || stored.get(p).watermarkAdvancedAt == null ? startedAt
-                            : stored.get(p).watermarkAdvancedAt)
-                    .min(Instant::compareTo).orElse(startedAt);
-            String which = stalled.stream().map(String::valueOf).collect(Collectors.joining(", "));
-            flips.record(pipeline, List.of(MonitorRules.flip(pipeline, Status.DOWN, "missed",
-                    "pipeline stalled: the watermark of partition(s) " + which + " has not moved for over "
-                            + io.vigil.evaluator.Durations.human(config.stallThreshold()) + "; deadlines are held",
-                    since.plus(config.stallThreshold()))));
-        } else if (stalled.isEmpty() && pipeline.status != Status.UP) {
+        List<Monitor> broken = Monitor.find("errorText is not null order by errorAt").page(0, 5).list();
+        if ((!stalled.isEmpty() || !broken.isEmpty()) && pipeline.status != Status.DOWN) {
+            if (!stalled.isEmpty()) {
+                Instant since = stalled.stream()
+                        .map(p -> stored.get(p) == null || stored.get(p).watermarkAdvancedAt == null ? startedAt
+                                : stored.get(p).watermarkAdvancedAt)
+                        .min(Instant::compareTo).orElse(startedAt);
+                String which = stalled.stream().map(String::valueOf).collect(Collectors.joining(", "));
+                flips.record(pipeline, List.of(MonitorRules.flip(pipeline, Status.DOWN, "missed",
+                        "pipeline stalled: the watermark of partition(s) " + which + " has not moved for over "
+                                + io.vigil.evaluator.Durations.human(config.stallThreshold()) + "; deadlines are held",
+                        since.plus(config.stallThreshold()))));
+            } else {
+                Monitor first = broken.get(0);
+                String which = broken.stream().map(m -> m.slug).collect(Collectors.joining(", "));
+                flips.record(pipeline, List.of(MonitorRules.flip(pipeline, Status.DOWN, "monitor-error",
+                        "monitor(s) " + which + " cannot be evaluated (" + first.slug + ": " + first.errorText
+                                + "); their pings are kept until they are changed", first.errorAt)));
+            }
+        } else if (stalled.isEmpty() && broken.isEmpty() && pipeline.status != Status.UP) {
             String reason = pipeline.status == Status.DOWN ? "recovered" : "ok";
             flips.record(pipeline, List.of(MonitorRules.flip(pipeline, Status.UP, reason,
-                    "pipeline flowing: every partition's watermark is moving", now)));
+                    "pipeline flowing: every partition's watermark is moving and every monitor can be evaluated", now)));
         }
     }
 }

@@ -1,15 +1,20 @@
 package io.vigil.evaluator.service;
 
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.MonitorRules;
 import io.vigil.evaluator.PartitionOffset;
+import io.vigil.evaluator.Transition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The deadline sweep's transactions: claims due monitors of one partition through the
@@ -21,10 +26,12 @@ public class Sweep {
 
     private final EntityManager em;
     private final FlipRecorder flips;
+    private final InstantSource clock;
 
-    public Sweep(EntityManager em, FlipRecorder flips) {
+    public Sweep(EntityManager em, FlipRecorder flips, InstantSource clock) {
         this.em = em;
         this.flips = flips;
+        this.clock = clock;
     }
 
     /**
@@ -35,21 +42,66 @@ public class Sweep {
      */
     @Transactional
     public int sweepPartition(int partition, Instant until, int limit) {
-        @SuppressWarnings("unchecked")
-        List<Monitor> due = em.createNativeQuery("""
-                        SELECT * FROM monitor JOIN monitor_state USING (id)
-                        WHERE kafka_partition = ?1 AND next_alert_at IS NOT NULL AND next_alert_at < ?2
-                        ORDER BY next_alert_at
-                        LIMIT ?3
-                        FOR NO KEY UPDATE OF monitor SKIP LOCKED""", Monitor.class)
-                .setParameter(1, partition)
-                .setParameter(2, until)
-                .setParameter(3, limit)
-                .getResultList();
+        List<Monitor> due = Monitor.claimDue(partition, until, limit);
         for (Monitor monitor : due) {
-            flips.record(monitor, MonitorRules.advance(monitor, until));
+            List<Transition> transitions;
+            try {
+                transitions = MonitorRules.advance(monitor, until);
+            } catch (RuntimeException e) {
+                // the monitor's own rules cannot be evaluated (a schedule with no next tick): it must not hold the rest
+                em.refresh(monitor);
+                markBroken(monitor, PingBatches.describe(e));
+                continue;
+            }
+            flips.record(monitor, transitions);
         }
         return due.size();
+    }
+
+    /**
+     * The slow path after {@link #sweepPartition} failed for a reason that is not transient: each due monitor in a
+     * transaction of its own, and the one that still fails is put in its error state, so one monitor never holds
+     * its partition's deadlines.
+     *
+     * @return how many monitors were looked at
+     */
+    public int sweepEach(int partition, Instant until, int limit) {
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                        SELECT id FROM monitor_state
+                        WHERE kafka_partition = ?1 AND next_alert_at IS NOT NULL AND next_alert_at < ?2
+                        ORDER BY next_alert_at LIMIT ?3""", UUID.class)
+                .setParameter(1, partition).setParameter(2, until).setParameter(3, limit).getResultList());
+        for (UUID id : ids) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    Monitor monitor = Monitor.findLocked(id);
+                    if (monitor != null) {
+                        flips.record(monitor, MonitorRules.advance(monitor, until));
+                    }
+                });
+            } catch (RuntimeException e) {
+                if (PingBatches.isTransient(e)) {
+                    throw e;
+                }
+                QuarkusTransaction.requiringNew().run(() -> {
+                    Monitor monitor = Monitor.findLocked(id);
+                    if (monitor != null) {
+                        markBroken(monitor, PingBatches.describe(e));
+                    }
+                });
+            }
+        }
+        return ids.size();
+    }
+
+    private void markBroken(Monitor monitor, String why) {
+        if (monitor.errorText == null) {
+            monitor.errorText = why;
+            monitor.errorAt = clock.instant();
+            Log.errorf("monitor %s cannot be evaluated, its deadlines are held until it is changed: %s", monitor.slug, why);
+        }
+        monitor.nextAlertAt = null;
     }
 
     /** The earliest pending next alert time of each partition, one index probe per partition. */

@@ -43,6 +43,35 @@ public class TestMonitors {
         return m;
     }
 
+    /**
+     * A monitor on a cron schedule as stored, without the admin API's checks (so one that never fires can be
+     * made, as an older Vigil accepted them).
+     */
+    @Transactional
+    public Monitor createCron(String expression) {
+        Monitor m = new Monitor();
+        m.id = UUID.randomUUID();
+        m.name = "engine test " + m.id;
+        m.slug = "engine-" + m.id;
+        m.tags = List.of("engine-test");
+        Schedule.cron(expression, "UTC").applyTo(m);
+        m.graceMs = Duration.ofHours(1).toMillis();
+        m.token = "tok-" + UUID.randomUUID();
+        m.tokenHash = TokenHash.of(m.token);
+        m.createdAt = Instant.now();
+        m.updatedAt = m.createdAt;
+        m.persist();
+        lifecycle.created(m);
+        return m;
+    }
+
+    /** How many of the monitor's pings wait in {@code held_ping}. */
+    @Transactional
+    public long heldPings(UUID id) {
+        return ((Number) Monitor.getEntityManager().createNativeQuery("SELECT count(*) FROM held_ping WHERE monitor_id = ?1")
+                .setParameter(1, id).getSingleResult()).longValue();
+    }
+
     @Transactional
     public Monitor find(UUID id) {
         return Monitor.findById(id);
@@ -62,6 +91,13 @@ public class TestMonitors {
     @Transactional
     public List<PingRecord> pings(UUID id) {
         return PingRecord.newestFirst(id, 1000);
+    }
+
+    /** Moves the monitor to {@code partition} of the pings topic (tests that drive the applier and sweep directly). */
+    @Transactional
+    public void movePartition(UUID id, int partition) {
+        Monitor.getEntityManager().createNativeQuery("UPDATE monitor_state SET kafka_partition = ?1 WHERE id = ?2")
+                .setParameter(1, partition).setParameter(2, id).executeUpdate();
     }
 
     @Transactional

@@ -46,8 +46,12 @@ public interface IngestConfig {
     @WithDefault("1")
     short replication();
 
-    /** The producer's {@code linger.ms}: a short wait that lets concurrent pings share a request. */
-    @WithDefault("2")
+    /**
+     * {@code VIGIL_PING_LINGER_MS}: the producer's {@code linger.ms}. 0 by default: a ping goes to the
+     * broker at once, and concurrent pings still share requests, batched while earlier requests are
+     * in flight; a wait here is added to every ping's answer when few senders ping.
+     */
+    @WithDefault("0")
     int lingerMs();
 
     /** How often this instance writes its watermark to every partition of the pings topic. */
@@ -58,9 +62,9 @@ public interface IngestConfig {
     @WithDefault("5s")
     Duration leaseTtl();
 
-    /** How often the registry follower looks for partitions added to the registry topic (and refreshes its metadata). */
-    @WithDefault("5s")
-    Duration registryRefresh();
+    /** {@code VIGIL_LIVENESS_TIMEOUT}: how long a loop (watermark job, registry consumer) may stand still before liveness is DOWN. */
+    @WithDefault("30s")
+    Duration livenessTimeout();
 
     /** {@code VIGIL_BENCH_OK_ROUTE}: serve {@code /bench/ok}, a trivial OK answer that measures the HTTP ceiling. */
     @WithDefault("false")

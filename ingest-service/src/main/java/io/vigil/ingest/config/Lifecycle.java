@@ -3,42 +3,39 @@ package io.vigil.ingest.config;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.ingest.messaging.PingWriter;
-import io.vigil.ingest.messaging.RegistryFollower;
 import io.vigil.ingest.messaging.Topology;
-import io.vigil.ingest.scheduling.Watermarks;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 
 /**
- * Starts the service's parts in order (topics, producer, registry follower, watermarks) and stops
- * them in reverse, flushing the producer briefly.
+ * Starts the service's parts in order: the topics before the messaging channels connect (they do at
+ * start-up, priority {@code LIBRARY_BEFORE}), then the producer, which the watermark beat waits for;
+ * at stop, flushes the producer briefly.
  */
 @ApplicationScoped
 public class Lifecycle {
 
     private final Topology topology;
     private final PingWriter writer;
-    private final RegistryFollower follower;
-    private final Watermarks watermarks;
 
-    public Lifecycle(Topology topology, PingWriter writer, RegistryFollower follower, Watermarks watermarks) {
+    public Lifecycle(Topology topology, PingWriter writer) {
         this.topology = topology;
         this.writer = writer;
-        this.follower = follower;
-        this.watermarks = watermarks;
+    }
+
+    /** Before the messaging channels connect, so no client creates a topic by asking for it. */
+    void ensureTopics(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        topology.ensure(writer.maxRecordSize());
     }
 
     void onStart(@Observes StartupEvent event) {
-        topology.ensure(writer.maxRecordSize());
         writer.start(Duration.ofSeconds(30));
-        follower.start();
-        watermarks.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        watermarks.stop();
-        follower.stop();
         writer.stop(Duration.ofSeconds(2));
     }
 }

@@ -7,16 +7,15 @@ import io.vigil.contracts.PingReceived;
 import io.vigil.contracts.Topics;
 import io.vigil.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Properties;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -29,8 +28,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The one producer of this instance: writes pings to {@link Topics#PINGS} and, through the same
  * producer so they are ordered behind the pings, the instance's watermark to every partition
- * (DESIGN.md). It remembers the pings not yet acknowledged, whose oldest received-at holds the
- * watermark back.
+ * (DESIGN.md). It remembers the pings not yet acknowledged ({@link PendingPings}), whose oldest
+ * received-at holds the watermark back.
+ * <p>
+ * The hot path keeps the plain Kafka client, sending from the event loop that answers the ping: the
+ * connector's {@code Emitter} (commit a3c9dab) hands every record to its one sending thread and
+ * cost 34% of the durable pings/s at 64 connections in bench/ping (10,639 against 16,015 in the
+ * same run; bench/ping/README.md). Its settings still come from the shared {@code kafka.*} ones.
  */
 @ApplicationScoped
 public class PingWriter {
@@ -44,23 +48,21 @@ public class PingWriter {
     private final IngestConfig config;
     private final InstantSource clock;
     private final String ingestId = UUID.randomUUID().toString();
-    /** Pings handed to the producer and not yet acknowledged (or failed), with a lower bound of their received-at. */
-    private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
+    private final PendingPings pending = new PendingPings();
+    private final KafkaSettings kafka;
     private volatile Producer<String, byte[]> producer;
     private volatile int partitions;
 
-    /** A ping in flight; {@code notAfter} is read from the clock before the ping's received-at. */
-    public static final class Pending {
-        private final Instant notAfter;
-
-        private Pending(Instant notAfter) {
-            this.notAfter = notAfter;
-        }
-    }
-
-    public PingWriter(IngestConfig config, InstantSource clock) {
+    @Inject
+    public PingWriter(IngestConfig config, InstantSource clock, KafkaSettings kafka) {
         this.config = config;
         this.clock = clock;
+        this.kafka = kafka;
+    }
+
+    /** A writer whose producer the test gives to {@link #start(Producer, Duration)}. */
+    PingWriter(InstantSource clock) {
+        this(null, clock, null);
     }
 
     /** The largest record a ping can make with the configured body limit, in bytes. */
@@ -73,8 +75,7 @@ public class PingWriter {
     public void start(Duration within) {
         long ackMs = config.ackTimeout().toMillis();
         int requestTimeout = (int) Math.max(500, ackMs - config.lingerMs() - 100);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        Map<String, Object> props = kafka.forClient(ProducerConfig.configNames());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-ingest-" + ingestId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -104,6 +105,12 @@ public class PingWriter {
                     return;
                 }
             } catch (RuntimeException e) {
+                Throwable refused = KafkaSettings.rejectedCredentials(e);
+                if (refused != null) {
+                    Log.errorf("the Kafka broker rejected this service's credentials (VIGIL_KAFKA_SECURITY_PROTOCOL, VIGIL_KAFKA_SASL_*): %s",
+                            refused.getMessage());
+                    throw new IllegalStateException("the Kafka broker rejected the credentials: " + refused.getMessage(), refused);
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the broker did not describe " + Topics.PINGS + " within " + within, e);
                 }
@@ -117,6 +124,11 @@ public class PingWriter {
         }
     }
 
+    /** Whether the producer is created and knows the pings topic. */
+    public boolean started() {
+        return producer != null && partitions > 0;
+    }
+
     /** This instance's id, as its watermarks carry it. */
     public String ingestId() {
         return ingestId;
@@ -128,19 +140,18 @@ public class PingWriter {
      * when the broker acknowledged the record, or exceptionally.
      */
     public CompletionStage<PingReceived> write(Function<Instant, PingReceived> build) {
-        Pending entry = new Pending(clock.instant());
-        pending.add(entry);
+        PendingPings.Entry entry = pending.register(clock.instant());
         PingReceived ping;
         try {
             ping = build.apply(clock.instant());
         } catch (RuntimeException e) {
-            pending.remove(entry);
+            pending.release(entry);
             throw e;
         }
         CompletableFuture<PingReceived> acked = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(Topics.PINGS, ping.monitorId().toString(), Json.write(ping)), (metadata, error) -> {
-                pending.remove(entry);
+                pending.release(entry);
                 if (error == null) {
                     acked.complete(ping);
                 } else {
@@ -148,7 +159,7 @@ public class PingWriter {
                 }
             });
         } catch (RuntimeException e) {
-            pending.remove(entry);
+            pending.release(entry);
             acked.completeExceptionally(e);
         }
         return acked;
@@ -165,12 +176,7 @@ public class PingWriter {
             return;
         }
         Instant now = clock.instant();
-        Instant watermark = now;
-        for (Pending entry : pending) {
-            if (entry.notAfter.isBefore(watermark)) {
-                watermark = entry.notAfter;
-            }
-        }
+        Instant watermark = pending.watermark(now);
         byte[] value = Json.write(new IngestWatermark(IngestWatermark.SCHEMA, ingestId, watermark, now.plus(leaseTtl)));
         int count = currentPartitions(p);
         for (int partition = 0; partition < count; partition++) {

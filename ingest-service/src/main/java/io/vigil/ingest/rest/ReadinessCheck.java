@@ -1,6 +1,6 @@
 package io.vigil.ingest.rest;
 
-import io.vigil.ingest.messaging.RegistryFollower;
+import io.vigil.ingest.messaging.RegistryConsumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -14,14 +14,14 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
 
-    private final RegistryFollower follower;
+    private final RegistryConsumer registry;
 
-    public ReadinessCheck(RegistryFollower follower) {
-        this.follower = follower;
+    public ReadinessCheck(RegistryConsumer registry) {
+        this.registry = registry;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("token-registry").status(follower.caughtUp()).build();
+        return HealthCheckResponse.named("token-registry").status(registry.caughtUp()).build();
     }
 }

@@ -32,7 +32,7 @@ class PingWriterTest {
     private final Instant[] now = {T0};
     private final MockProducer<String, byte[]> producer = new MockProducer<>(cluster(), false, null,
             new StringSerializer(), new ByteArraySerializer());
-    private final PingWriter writer = new PingWriter(null, () -> now[0]);
+    private final PingWriter writer = new PingWriter(() -> now[0]);
 
     private static Cluster cluster() {
         Node node = new Node(1, "127.0.0.1", 9092);
