@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vigil.notifier.scheduling.Dispatcher;
 import io.vigil.notifier.service.ChannelStore;
 import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.KafkaResource;
@@ -31,9 +32,12 @@ class LivenessTest {
 
     @Inject
     ChannelStore channels;
+    @Inject
+    Dispatcher dispatcher;
 
     @AfterEach
     void close() {
+        dispatcher.start();
         receiver.close();
     }
 
@@ -59,5 +63,28 @@ class LivenessTest {
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/stuck").size() == 1);
         awaitLive(200, "flipConsumerStalled", false);
+    }
+
+    @Test
+    void aDispatcherStuckInAPassTurnsLivenessDownUntilItMovesAgain() throws Exception {
+        awaitLive(200, "dispatcherLive", true);
+        try (Connection locker = DatabaseOutage.connect(); Statement statement = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            statement.execute("LOCK TABLE notifier.delivery IN ACCESS EXCLUSIVE MODE");
+            awaitLive(503, "dispatcherLive", false);
+            locker.rollback();
+        }
+        awaitLive(200, "dispatcherLive", true);
+        UUID channel = Fixtures.webhook(receiver.url("/after-stuck"));
+        Fixtures.publish(new Fixtures.Monitor("after-stuck", channel).down());
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/after-stuck").size() == 1);
+    }
+
+    @Test
+    void aDispatcherWhoseLoopIsNotRunningIsNotLive() {
+        awaitLive(200, "dispatcherLive", true);
+        dispatcher.stop();
+        given().get("/q/health/live").then().statusCode(503)
+                .body("checks.find { it.name == 'notifier-loops' }.data.dispatcherLive", equalTo(false));
     }
 }
