@@ -1,22 +1,30 @@
 package io.vigil.notifier;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.contracts.ChannelChanged;
 import io.vigil.contracts.ChannelType;
 import io.vigil.contracts.Json;
+import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.Topics;
 import io.vigil.notifier.service.ChannelStore;
+import io.vigil.notifier.service.FlipIntake;
 import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.KafkaResource;
 import io.vigil.testkit.PostgresResource;
 import io.vigil.testkit.SharedInfra;
 import io.vigil.testkit.SmtpResource;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -36,6 +44,8 @@ class ChannelViewTest {
 
     @Inject
     ChannelStore channels;
+    @Inject
+    FlipIntake intake;
 
     @AfterEach
     void close() {
@@ -48,6 +58,87 @@ class ChannelViewTest {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
             producer.send(new ProducerRecord<>(Topics.CHANNELS, id.toString(), change == null ? null : Json.write(change))).get();
         }
+    }
+
+    private static void publishRaw(String key, byte[] value) throws Exception {
+        Map<String, Object> config = Map.of("bootstrap.servers", SharedInfra.kafka().bootstrapServers(),
+                "key.serializer", StringSerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+            producer.send(new ProducerRecord<>(Topics.CHANNELS, key, value)).get();
+        }
+    }
+
+    private static boolean takenIn(MonitorFlipped flip) {
+        return QuarkusTransaction.requiringNew().call(() -> Flip.findById(flip.eventId()) != null);
+    }
+
+    private static long waitingFor(UUID channelId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) Flip.getEntityManager()
+                .createNativeQuery("select count(*) from flip_awaiting_channel where channel_id = ?1")
+                .setParameter(1, channelId).getSingleResult()).longValue());
+    }
+
+    @Test
+    void aFlipNamingAChannelTheViewDoesNotKnowYetWaitsForItAndIsSentWhenItArrives() throws Exception {
+        UUID id = UUID.randomUUID();
+        Fixtures.Monitor monitor = new Fixtures.Monitor("early-flip", id);
+        MonitorFlipped down = Fixtures.publish(monitor.down());
+        MonitorFlipped up = Fixtures.publish(monitor.up());
+        await().atMost(Duration.ofSeconds(15)).until(() -> takenIn(down) && takenIn(up));
+        assertThat(waitingFor(id)).isEqualTo(2);
+        assertThat(receiver.requests()).isEmpty();
+
+        publish(id, new ChannelChanged(id, "late", ChannelType.WEBHOOK, Map.of("url", receiver.url("/late")), null, null, 1));
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/late").size() == 2);
+        // in the monitor's flip order: the recovery is sent because the alert it ends was
+        assertThat(receiver.requests("/late")).extracting(request -> request.bodyText().contains("\"status\":\"DOWN\""))
+                .containsExactly(true, false);
+        assertThat(receiver.requests("/late").get(1).bodyText()).contains("\"status\":\"UP\"");
+        assertThat(waitingFor(id)).isZero();
+    }
+
+    @Test
+    void aFlipWaitingForAChannelThatIsDeletedBeforeItArrivesEndsItsWaitWithNothingSent() throws Exception {
+        UUID id = UUID.randomUUID();
+        MonitorFlipped down = Fixtures.publish(new Fixtures.Monitor("never-known", id).down());
+        await().atMost(Duration.ofSeconds(15)).until(() -> takenIn(down));
+        assertThat(waitingFor(id)).isEqualTo(1);
+
+        publish(id, null);
+        await().atMost(Duration.ofSeconds(15)).until(() -> waitingFor(id) == 0);
+        assertThat(channels.find(id).deleted()).isTrue();
+        assertThat(intake.deliveriesOf(down.eventId())).isEmpty();
+    }
+
+    @Test
+    void unparseableChannelRecordsAreSetAsideCountedAndListedAndTheViewKeepsGoing() throws Exception {
+        UUID garbled = UUID.randomUUID();
+        UUID typeless = UUID.randomUUID();
+        publishRaw("not-a-channel-id", "{}".getBytes(StandardCharsets.UTF_8));
+        publishRaw(garbled.toString(), "{\"name\": ".getBytes(StandardCharsets.UTF_8));
+        publishRaw(typeless.toString(), "{\"name\":\"no type\",\"version\":1}".getBytes(StandardCharsets.UTF_8));
+        UUID good = UUID.randomUUID();
+        publish(good, new ChannelChanged(good, "after", ChannelType.WEBHOOK, Map.of("url", receiver.url("/after")), null, null, 1));
+        Fixtures.publish(new Fixtures.Monitor("after-garbage", good).down());
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/after").size() == 1);
+
+        List<Map<String, Object>> letters = given().get("/internal/v1/dead-letters?limit=1000").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        assertThat(letters).filteredOn(letter -> Topics.CHANNELS.equals(letter.get("topic")))
+                .extracting(letter -> letter.get("key") + ": " + letter.get("reason"))
+                .contains("not-a-channel-id: a channel record's key must be a channel id",
+                        typeless + ": incomplete ChannelChanged record: no type")
+                .anyMatch(line -> line.startsWith(garbled + ": not a ChannelChanged record: "));
+        assertThat(letters).allSatisfy(letter -> assertThat(letter).doesNotContainKey("payload"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("vigil_notifier_dead_letters_total{topic=\"vigil.channels.v1\"}"));
+        assertThat(channels.find(garbled)).isNull();
+    }
+
+    @Test
+    void deadLettersAreListedAtMostAThousandAtATime() {
+        given().get("/internal/v1/dead-letters?limit=0").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", equalTo("limit must be between 1 and 1000"));
     }
 
     @Test

@@ -24,6 +24,13 @@ public interface NotifierConfig {
     @WithDefault("1")
     short kafkaReplication();
 
+    /**
+     * One try of a consumer's batch, or one pass of the dispatcher's loop, running this long without finishing means
+     * it is stuck: {@code /q/health/live} turns DOWN.
+     */
+    @WithDefault("PT2M")
+    Duration stallAfter();
+
     Dispatch dispatch();
 
     Retry retry();
@@ -31,6 +38,8 @@ public interface NotifierConfig {
     Storm storm();
 
     Rate rate();
+
+    Consumers consumers();
 
     /** How the dispatcher claims and sends due deliveries. */
     interface Dispatch {
@@ -102,5 +111,17 @@ public interface NotifierConfig {
         /** Added to every interval (at most a tenth of it) so that network jitter never makes two messages arrive closer than the limit. */
         @WithDefault("PT0.025S")
         Duration guard();
+    }
+
+    /** How the channel view and the flip consumer retry a batch that could not be recorded. */
+    interface Consumers {
+
+        /** The first retry's delay of a batch that could not be recorded (database or broker down); it doubles from there. */
+        @WithDefault("PT0.5S")
+        Duration initialBackoff();
+
+        /** The longest delay between two tries of a batch. */
+        @WithDefault("PT10S")
+        Duration maxBackoff();
     }
 }

@@ -1,135 +1,139 @@
 package io.vigil.notifier.messaging;
 
-import io.quarkus.logging.Log;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
 import io.vigil.contracts.ChannelChanged;
 import io.vigil.contracts.Json;
 import io.vigil.contracts.Topics;
-import io.vigil.notifier.service.ChannelStore;
+import io.vigil.notifier.RejectedRecord;
+import io.vigil.notifier.config.NotifierConfig;
+import io.vigil.notifier.scheduling.Dispatcher;
+import io.vigil.notifier.service.ChannelIntake;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Follows the compacted {@code vigil.channels.v1} from offset 0 (assigned, no group) into the
- * channel table. Knows when it has caught up with the topic's end, so the flip consumer can wait for
- * a channel created just before the flip that names it.
+ * Follows the compacted {@code vigil.channels.v1} into the channel table (channel {@code channels}: a group id
+ * of its own per start and {@code auto.offset.reset=earliest}, so every start reads the topic from offset 0).
+ * Each batch is applied in one transaction, retried with backoff until it is ({@link BatchRetry}); a record
+ * that cannot be parsed is set aside in the dead-letter table. Caught up once it has applied every record up to
+ * the end offsets the notifier saw at start ({@link #startingFrom}).
  */
 @ApplicationScoped
 public class ChannelView {
 
-    private final KafkaSettings settings;
-    private final ChannelStore store;
+    private final ChannelIntake intake;
+    private final Dispatcher dispatcher;
     private final InstantSource clock;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Thread thread;
-    private volatile boolean running;
-    /** System.nanoTime() at which an end-offset check began that found the view caught up; Long.MIN_VALUE before. */
-    private volatile long caughtUpAsOf = Long.MIN_VALUE;
+    private final MeterRegistry metrics;
+    private final BatchRetry retry;
+    /** Per partition with records at start: the end offset then. */
+    private volatile Map<Integer, Long> endAtStart;
+    /** Per partition: the offset after the last record applied. */
+    private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
 
-    public ChannelView(KafkaSettings settings, ChannelStore store, InstantSource clock) {
-        this.settings = settings;
-        this.store = store;
+    public ChannelView(ChannelIntake intake, Dispatcher dispatcher, InstantSource clock, MeterRegistry metrics,
+                       NotifierConfig config) {
+        this.intake = intake;
+        this.dispatcher = dispatcher;
         this.clock = clock;
+        this.metrics = metrics;
+        this.retry = new BatchRetry("channel view", config);
     }
 
-    void start() {
-        running = true;
-        consumer = new KafkaConsumer<>(settings.consumer(null));
-        thread = new Thread(this::run, "vigil-channel-view");
-        thread.setDaemon(true);
-        thread.start();
+    /**
+     * The end offsets of the topic's partitions that held records when the notifier started. The channel records
+     * are written by an idempotent, non-transactional producer, so a partition's last offset is a record and compaction
+     * never removes it (it is in the active segment): the view reaches it.
+     */
+    void startingFrom(Map<Integer, Long> endOffsets) {
+        endAtStart = Map.copyOf(endOffsets);
     }
 
-    void stop() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        join(thread);
-    }
-
-    /** True once the view has read the whole topic at least once. */
-    public boolean caughtUp() {
-        return caughtUpAsOf != Long.MIN_VALUE;
-    }
-
-    /** Waits until the view holds every channel record written before this call; false on timeout. */
-    public boolean awaitCaughtUp(Duration timeout) {
-        long asked = System.nanoTime();
-        long deadline = asked + timeout.toNanos();
-        while (caughtUpAsOf == Long.MIN_VALUE || caughtUpAsOf - asked < 0) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHANNELS, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running) {
-                long checkStarted = System.nanoTime();
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    apply(record);
-                }
-                boolean atEnd = partitions.stream().allMatch(tp -> consumer.position(tp) >= end.getOrDefault(tp, 0L));
-                if (atEnd) {
-                    caughtUpAsOf = checkStarted;
+    @Incoming("channels")
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        List<ChannelIntake.Change> changes = new ArrayList<>(records.count());
+        List<RejectedRecord> rejected = new ArrayList<>();
+        Map<Integer, Long> reached = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            reached.merge(record.partition(), record.offset() + 1, Math::max);
+            UUID id = channelId(record.key());
+            String problem = id == null ? "a channel record's key must be a channel id" : null;
+            if (id != null) {
+                try {
+                    ChannelChanged change = record.value() == null ? null : Json.read(record.value(), ChannelChanged.class);
+                    problem = incomplete(change);
+                    if (problem == null) {
+                        changes.add(new ChannelIntake.Change(id, change));
+                    }
+                } catch (IllegalArgumentException e) {
+                    problem = RejectedRecord.malformed("ChannelChanged", e);
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                Log.warn("channel view woken up unexpectedly");
+            if (problem != null) {
+                rejected.add(RejectedRecord.of(record, problem));
             }
-        } catch (RuntimeException e) {
-            Log.errorf("channel view stopped: %s", e.getMessage());
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
         }
+        return retry.run(() -> intake.apply(changes, rejected, clock.instant())).invoke(taken -> {
+            reached.forEach((partition, offset) -> applied.merge(partition, offset, Math::max));
+            if (taken.setAside() > 0) {
+                metrics.counter("vigil.notifier.dead.letters", "topic", Topics.CHANNELS).increment(taken.setAside());
+            }
+            if (taken.deliveries() > 0) {
+                dispatcher.wake();
+            }
+        }).replaceWithVoid();
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
-        UUID id;
-        try {
-            id = UUID.fromString(record.key());
-        } catch (RuntimeException e) {
-            Log.warnf("skipping a channel record without a channel id key at offset %d", record.offset());
-            return;
+    /** What a parsed channel record lacks to be applied, or null (a tombstone is complete). */
+    private static String incomplete(ChannelChanged change) {
+        if (change == null) {
+            return null;
         }
+        if (change.type() == null) {
+            return "incomplete ChannelChanged record: no type";
+        }
+        if (change.notifyOn() != null && change.notifyOn().contains(null)) {
+            return "incomplete ChannelChanged record: notifyOn holds an unknown status";
+        }
+        return null;
+    }
+
+    private static UUID channelId(String key) {
         try {
-            ChannelChanged change = record.value() == null ? null : Json.read(record.value(), ChannelChanged.class);
-            store.apply(id, change, clock.instant());
-            Log.debugf("channel %s %s", id, change == null ? "deleted" : "version " + change.version());
+            return key == null ? null : UUID.fromString(key);
         } catch (IllegalArgumentException e) {
-            Log.warnf("skipping a malformed channel record for %s: %s", id, e.getMessage());
+            return null;
         }
     }
 
-    static void join(Thread thread) {
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** True once the view has applied every record that was on the topic when the notifier started. */
+    public boolean caughtUp() {
+        Map<Integer, Long> end = endAtStart;
+        return end != null && end.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), -1L) >= e.getValue());
+    }
+
+    /** True while the last batch could not be applied (it is being retried). */
+    public boolean failing() {
+        return retry.failing();
+    }
+
+    /** True when applying one batch has been running for longer than the stall bound. */
+    public boolean stalled() {
+        return retry.stalled();
+    }
+
+    /** The last failure to apply a batch, or null. */
+    public String lastFailure() {
+        return retry.lastFailure();
     }
 }

@@ -1,149 +1,99 @@
 package io.vigil.notifier.messaging;
 
-import io.quarkus.logging.Log;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
 import io.vigil.contracts.Json;
 import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.Topics;
+import io.vigil.notifier.RejectedRecord;
+import io.vigil.notifier.config.NotifierConfig;
 import io.vigil.notifier.scheduling.Dispatcher;
-import io.vigil.notifier.service.ChannelStore;
 import io.vigil.notifier.service.FlipIntake;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Consumes {@code vigil.flips.v1} (group {@code vigil-notifier}): each polled batch becomes
- * deliveries in one database transaction, then the offsets are committed. At least once: a batch
- * redelivered after a crash finds its flips already taken in and creates nothing.
+ * Consumes {@code vigil.flips.v1} (channel {@code flips}, group {@code vigil-notifier}, batches): each batch
+ * becomes deliveries in one database transaction, and only then is it acknowledged, so its offsets are committed
+ * after its deliveries are recorded (at least once; a batch read again finds its flips taken in and creates
+ * nothing). A record that cannot be parsed is set aside in the dead-letter table in that same transaction; a
+ * failure to record is retried with backoff ({@link BatchRetry}), never skipped.
  */
 @ApplicationScoped
 public class FlipConsumer {
 
-    private final KafkaSettings settings;
     private final FlipIntake intake;
-    private final ChannelStore channels;
-    private final ChannelView channelView;
     private final Dispatcher dispatcher;
     private final InstantSource clock;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile Thread thread;
-    private volatile boolean running;
-    private volatile boolean healthy = true;
+    private final MeterRegistry metrics;
+    private final BatchRetry retry;
 
-    public FlipConsumer(KafkaSettings settings, FlipIntake intake, ChannelStore channels, ChannelView channelView,
-                        Dispatcher dispatcher, InstantSource clock) {
-        this.settings = settings;
+    public FlipConsumer(FlipIntake intake, Dispatcher dispatcher, InstantSource clock, MeterRegistry metrics,
+                        NotifierConfig config) {
         this.intake = intake;
-        this.channels = channels;
-        this.channelView = channelView;
         this.dispatcher = dispatcher;
         this.clock = clock;
+        this.metrics = metrics;
+        this.retry = new BatchRetry("flip consumer", config);
     }
 
-    void start() {
-        running = true;
-        consumer = new KafkaConsumer<>(settings.consumer(KafkaSettings.GROUP));
-        thread = new Thread(this::run, "vigil-flip-consumer");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    void stop() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        ChannelView.join(thread);
-    }
-
-    /** False while the last batch could not be recorded. */
-    public boolean healthy() {
-        return healthy && thread != null && thread.isAlive();
-    }
-
-    private void run() {
-        try {
-            consumer.subscribe(List.of(Topics.FLIPS));
-            while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                try {
-                    process(records);
-                    consumer.commitSync();
-                    healthy = true;
-                    dispatcher.wake();
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    healthy = false;
-                    Log.warnf("could not record a batch of flips, will read it again: %s", e.getMessage());
-                    rewind(records);
-                    pause(Duration.ofSeconds(1));
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                Log.warn("flip consumer woken up unexpectedly");
-            }
-        } catch (RuntimeException e) {
-            healthy = false;
-            Log.errorf("flip consumer stopped: %s", e.getMessage());
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private void process(ConsumerRecords<String, byte[]> records) {
-        List<MonitorFlipped> flips = new ArrayList<>();
-        Set<UUID> named = new HashSet<>();
+    @Incoming("flips")
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        List<MonitorFlipped> flips = new ArrayList<>(records.count());
+        List<RejectedRecord> rejected = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
+            String problem = null;
             try {
-                MonitorFlipped flip = Json.read(record.value(), MonitorFlipped.class);
-                if (flip.eventId() == null || flip.monitor() == null || flip.status() == null) {
-                    Log.warnf("skipping an incomplete flip record at %s-%d@%d", record.topic(), record.partition(), record.offset());
-                    continue;
+                MonitorFlipped flip = record.value() == null ? null : Json.read(record.value(), MonitorFlipped.class);
+                problem = incomplete(flip);
+                if (problem == null) {
+                    flips.add(flip);
                 }
-                flips.add(flip);
-                if (flip.channels() != null) {
-                    named.addAll(flip.channels());
-                }
-            } catch (IllegalArgumentException | NullPointerException e) {
-                Log.warnf("skipping a malformed flip record at %s-%d@%d", record.topic(), record.partition(), record.offset());
+            } catch (IllegalArgumentException e) {
+                problem = RejectedRecord.malformed("MonitorFlipped", e);
+            }
+            if (problem != null) {
+                rejected.add(RejectedRecord.of(record, problem));
             }
         }
-        if (!channels.unknown(named).isEmpty() && !channelView.awaitCaughtUp(Duration.ofSeconds(5))) {
-            Log.warn("the channel view is behind; flips naming channels it does not know yet skip them");
-        }
-        intake.record(flips, clock.instant());
+        return retry.run(() -> intake.take(flips, rejected, clock.instant())).invoke(taken -> {
+            if (taken.setAside() > 0) {
+                metrics.counter("vigil.notifier.dead.letters", "topic", Topics.FLIPS).increment(taken.setAside());
+            }
+            if (taken.deliveries() > 0) {
+                dispatcher.wake();
+            }
+        }).replaceWithVoid();
     }
 
-    private void rewind(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+    /** What a parsed flip lacks to be routed at all, or null when it is complete. */
+    private static String incomplete(MonitorFlipped flip) {
+        if (flip == null) {
+            return "not a MonitorFlipped record: no value";
         }
-        first.forEach(consumer::seek);
+        if (flip.eventId() == null || flip.monitor() == null || flip.monitor().id() == null || flip.status() == null) {
+            return "incomplete MonitorFlipped record: it needs eventId, monitor.id and status";
+        }
+        return null;
     }
 
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** True while the last batch could not be recorded (it is being retried). */
+    public boolean failing() {
+        return retry.failing();
+    }
+
+    /** True when recording one batch has been running for longer than the stall bound. */
+    public boolean stalled() {
+        return retry.stalled();
+    }
+
+    /** The last failure to record a batch, or null. */
+    public String lastFailure() {
+        return retry.lastFailure();
     }
 }

@@ -11,8 +11,10 @@ import io.vigil.notifier.channel.ChannelSender;
 import io.vigil.notifier.config.NotifierConfig;
 import io.vigil.notifier.service.DeliveryStore;
 import io.vigil.notifier.service.DeliveryStore.Claimed;
+import io.vigil.outbox.DeadlineLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.EnumMap;
@@ -21,12 +23,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The one choke point of delivery: claims due deliveries, re-checks the target against the
+ * The one choke point of delivery: on the shared {@link DeadlineLoop} (asleep until the next due delivery, a new flip
+ * or a finished send, retried with backoff when the database is away), claims due deliveries, re-checks the target against the
  * target policy at send time ({@link TargetCheck}), sends through the channel's sender on a worker thread (never a
  * consumer's or the event loop's context: the mailer blocks), records every attempt with its retry
  * decision and its outcome for {@code vigil.deliveries.v1} (through the outbox, in the same transaction).
@@ -46,11 +48,9 @@ public class Dispatcher {
     private final MeterRegistry metrics;
     private final TargetCheck targetCheck;
     private final Map<ChannelType, ChannelSender> senders = new EnumMap<>(ChannelType.class);
-    private final Semaphore signal = new Semaphore(0);
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile ExecutorService workers;
-    private volatile Thread loop;
-    private volatile boolean running;
+    private volatile DeadlineLoop loop;
 
     public Dispatcher(DeliveryStore store, NotifierConfig config, InstantSource clock,
                       MeterRegistry metrics, Instance<ChannelSender> senders) {
@@ -64,10 +64,9 @@ public class Dispatcher {
 
     /** Starts claiming and sending. */
     public synchronized void start() {
-        if (running) {
+        if (loop != null) {
             return;
         }
-        running = true;
         int concurrency = Math.max(1, config.dispatch().concurrency());
         AtomicInteger counter = new AtomicInteger();
         workers = Executors.newFixedThreadPool(concurrency, runnable -> {
@@ -75,31 +74,40 @@ public class Dispatcher {
             thread.setDaemon(true);
             return thread;
         });
-        loop = new Thread(this::run, "vigil-dispatcher");
-        loop.setDaemon(true);
+        loop = new DeadlineLoop("vigil-dispatcher", clock, this::claimDue);
         loop.start();
     }
 
     /** Stops claiming; sends in flight get the send timeout to finish and be recorded. */
     public synchronized void stop() {
-        running = false;
-        wake();
-        if (loop != null) {
-            try {
-                loop.join(5000);
-                workers.shutdown();
-                workers.awaitTermination(config.dispatch().sendTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop == null) {
+            return;
+        }
+        loop.stop(false, Duration.ofSeconds(5));
+        loop = null;
+        workers.shutdown();
+        try {
+            workers.awaitTermination(config.dispatch().sendTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** Looks for due deliveries now rather than at the next poll. */
     public void wake() {
-        if (signal.availablePermits() == 0) {
-            signal.release();
+        DeadlineLoop current = loop;
+        if (current != null) {
+            current.nudge();
         }
+    }
+
+    /**
+     * True while the dispatcher's loop runs and no pass of it has been stuck for longer than {@code stuckAfter}
+     * (a pass that fails, the database away, is retried: that is alive).
+     */
+    public boolean live(Duration stuckAfter) {
+        DeadlineLoop current = loop;
+        return current != null && current.live(stuckAfter);
     }
 
     /** Sends a test message to a channel now, through the same bookkeeping as every delivery. */
@@ -108,56 +116,43 @@ public class Dispatcher {
         return attempt(claimed);
     }
 
-    private void run() {
+    /**
+     * One pass of the loop: claims as many due deliveries as there are free senders and hands them over. Answers
+     * at once when every free sender got one (more may be due); otherwise at the next due time, at most the poll
+     * interval away; a new flip or a finished send nudges it sooner. A failure (the database away) is the loop's to
+     * retry with backoff.
+     */
+    private Instant claimDue() {
         int concurrency = Math.max(1, config.dispatch().concurrency());
-        long pollMillis = Math.max(10, config.dispatch().pollInterval().toMillis());
-        while (running) {
-            try {
-                int free = concurrency - inFlight.get();
-                int claimedCount = 0;
-                if (free > 0) {
-                    List<Claimed> claimed = store.claim(clock.instant(), free);
-                    claimedCount = claimed.size();
-                    for (Claimed delivery : claimed) {
-                        inFlight.incrementAndGet();
-                        workers.execute(() -> {
-                            try {
-                                attempt(delivery);
-                            } finally {
-                                inFlight.decrementAndGet();
-                                wake();
-                            }
-                        });
+        Instant now = clock.instant();
+        int free = concurrency - inFlight.get();
+        if (free > 0) {
+            List<Claimed> claimed = store.claim(now, free);
+            for (Claimed delivery : claimed) {
+                inFlight.incrementAndGet();
+                workers.execute(() -> {
+                    try {
+                        attempt(delivery);
+                    } finally {
+                        inFlight.decrementAndGet();
+                        wake();
                     }
-                }
-                if (claimedCount == 0 || claimedCount < free) {
-                    // sleep until woken (a new flip, a finished send) or the next due time, at most the poll interval
-                    Instant now = clock.instant();
-                    Instant nextDue = store.nextDueAfter(now);
-                    long wait = nextDue == null ? pollMillis
-                            : Math.max(1, Math.min(pollMillis, nextDue.toEpochMilli() - now.toEpochMilli()));
-                    signal.tryAcquire(wait, TimeUnit.MILLISECONDS);
-                    signal.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                Log.warnf("dispatcher could not claim deliveries: %s", e.getMessage());
-                try {
-                    Thread.sleep(pollMillis * 5);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                });
+            }
+            if (claimed.size() == free) {
+                return now;
             }
         }
+        Instant poll = now.plusMillis(Math.max(10, config.dispatch().pollInterval().toMillis()));
+        Instant nextDue = store.nextDueAfter(now);
+        return nextDue == null || nextDue.isAfter(poll) ? poll : nextDue;
     }
 
     private TestOutcome attempt(Claimed claimed) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         SendResult result;
+        boolean sending = false;
         try {
             Notification notification = claimed.channel() == null || claimed.channel().deleted() ? null
                     : store.notification(claimed, started);
@@ -168,29 +163,56 @@ public class Dispatcher {
             if (claimed.channel() != null && !claimed.channel().deleted() && !awaitTargetSlot(claimed)) {
                 return new TestOutcome(SendResult.retry("the target's rate limit did not allow a message yet"), 0);
             }
-            try {
-                result = send(claimed, notification);
-            } finally {
-                if (claimed.channel() != null && !claimed.channel().deleted()) {
-                    store.finishSend(claimed.channel(), clock.instant());
-                }
-            }
+            sending = true;
+            result = send(claimed, notification);
         } catch (RuntimeException e) {
             Log.warnf("delivery %s: send failed unexpectedly (%s)", claimed.id(), e.getClass().getSimpleName());
             result = SendResult.retry("internal error: " + e.getClass().getSimpleName());
         }
-        long durationMs = (System.nanoTime() - t0) / 1_000_000;
-        try {
-            store.recordAttempt(claimed, result, started, durationMs, clock.instant());
-        } catch (RuntimeException e) {
-            Log.errorf("delivery %s: could not record the attempt (%s); it will be retried when its claim expires",
-                    claimed.id(), e.getMessage());
+        if (sending) {
+            try {
+                store.finishSend(claimed.channel(), clock.instant());
+            } catch (RuntimeException e) {
+                // the stamp then holds the target busy until the send timeout; the outcome stands
+                Log.warnf("delivery %s: could not mark its target's send finished (%s)", claimed.id(), e.getMessage());
+            }
         }
+        long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        record(claimed, result, started, durationMs);
         metrics.counter("vigil.notifier.deliveries", "channel_type", claimed.channelType(),
                 "outcome", result.outcome().code()).increment();
         Log.infof("delivery %s (%s, %s channel %s): %s%s", claimed.id(), claimed.kind().code(), claimed.channelType(),
                 claimed.channelId(), result.outcome().code(), result.httpStatus() == null ? "" : " HTTP " + result.httpStatus());
         return new TestOutcome(result, durationMs);
+    }
+
+    /**
+     * Records the attempt, trying again while the database is away, but only while this instance's claim surely holds
+     * (half the lease margin after the send started): past it the claim's expiry is what gets the delivery retried, by
+     * any instance, with the same eventId. So a short outage repeats no message, and a long one loses none.
+     */
+    private void record(Claimed claimed, SendResult result, Instant started, long durationMs) {
+        Instant giveUp = started.plus(config.dispatch().leaseMargin().dividedBy(2));
+        long backoff = 50;
+        while (true) {
+            try {
+                store.recordAttempt(claimed, result, started, durationMs, clock.instant());
+                return;
+            } catch (RuntimeException e) {
+                if (!clock.instant().plusMillis(backoff).isBefore(giveUp)) {
+                    Log.errorf("delivery %s: could not record the attempt (%s); it will be retried when its claim expires",
+                            claimed.id(), e.getMessage());
+                    return;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 2000);
+            }
+        }
     }
 
     /**

@@ -23,6 +23,21 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ChannelStore {
 
+    /** The advisory-lock key space of channel ids (the two-int form, apart from the outbox relay's one-bigint lock). */
+    private static final int CHANNEL_LOCKS = 0x56434831;
+
+    /**
+     * Locks these channels for the rest of the transaction (PostgreSQL advisory locks, taken in key order so two
+     * transactions never wait for each other): the transaction that makes a channel known and the one that finds it
+     * unknown take turns, so a flip's wait for a channel is always seen by the channel's arrival, or the other way round.
+     */
+    @Transactional
+    public void lock(Collection<UUID> ids) {
+        ids.stream().map(UUID::hashCode).distinct().sorted().forEach(key ->
+                ChannelEntry.getEntityManager().createNativeQuery("select 1 from (select pg_advisory_xact_lock(?1, ?2)) locked")
+                        .setParameter(1, CHANNEL_LOCKS).setParameter(2, key).getSingleResult());
+    }
+
     /** Applies one record of the channels topic. */
     @Transactional
     public void apply(UUID channelId, ChannelChanged change, Instant now) {

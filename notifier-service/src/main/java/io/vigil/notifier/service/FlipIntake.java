@@ -9,6 +9,7 @@ import io.vigil.notifier.Delivery;
 import io.vigil.notifier.DeliveryKind;
 import io.vigil.notifier.DeliveryStatus;
 import io.vigil.notifier.Flip;
+import io.vigil.notifier.RejectedRecord;
 import io.vigil.notifier.StormWindow;
 import io.vigil.notifier.config.NotifierConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,9 @@ import org.hibernate.type.StandardBasicTypes;
 /**
  * Turns flips into deliveries (API.md section 4 routing), in one transaction per batch of records:
  * a flip already taken in is ignored, so a redelivered flip never sends twice.
+ * A flip that names a channel the notifier's view does not know yet (its record is still on its way) is not
+ * routed to it but waits for it ({@code flip_awaiting_channel}): when the channel arrives, {@link #releaseAwaiting}
+ * routes the flips that waited, in the monitor's flip order; a tombstone ends the wait with no delivery.
  * <ul>
  *   <li>to LATE or DOWN: every channel of the monitor whose notifyOn holds the status;</li>
  *   <li>to UP: only channels whose notifyOn holds UP and that were alerted about the problem it ends;</li>
@@ -46,12 +50,21 @@ public class FlipIntake {
 
     private final EntityManager em;
     private final ChannelStore channels;
+    private final DeadLetterStore deadLetters;
     private final NotifierConfig config;
 
-    public FlipIntake(EntityManager em, ChannelStore channels, NotifierConfig config) {
+    public FlipIntake(EntityManager em, ChannelStore channels, DeadLetterStore deadLetters, NotifierConfig config) {
         this.em = em;
         this.channels = channels;
+        this.deadLetters = deadLetters;
         this.config = config;
+    }
+
+    /** Records one batch of the flips topic: the flips' deliveries and the records that could not be parsed. */
+    @Transactional
+    public Taken take(List<MonitorFlipped> flips, List<RejectedRecord> rejected, Instant now) {
+        int setAside = deadLetters.setAside(rejected, now);
+        return new Taken(record(flips, now), setAside);
     }
 
     /** Records the deliveries of a batch of flips; returns how many deliveries were created. */
@@ -60,6 +73,13 @@ public class FlipIntake {
         Batch batch = new Batch();
         Set<UUID> named = new HashSet<>();
         flips.stream().filter(flip -> flip.channels() != null).forEach(flip -> named.addAll(flip.channels()));
+        Set<UUID> unknown = channels.unknown(named);
+        if (!unknown.isEmpty()) {
+            // a channel being applied right now commits before this sees it again, or finds this batch's waits
+            channels.lock(unknown);
+            unknown = channels.unknown(unknown);
+        }
+        batch.unknown.addAll(unknown);
         channels.findLive(named).forEach(channel -> batch.channels.put(channel.id(), channel));
         int created = 0;
         for (MonitorFlipped flip : flips) {
@@ -69,9 +89,48 @@ public class FlipIntake {
         return created;
     }
 
-    /** What one batch's flips share: the channels they name and the storm windows they touched (locked). */
+    /**
+     * Routes the flips that waited for this channel, now that the view holds it (same transaction, under the
+     * channel's lock), in each monitor's flip order; returns how many deliveries were created. A channel deleted
+     * before the notifier knew it ends their wait with none.
+     */
+    @Transactional
+    public int releaseAwaiting(UUID channelId, Instant now) {
+        @SuppressWarnings("unchecked")
+        List<String> waiting = em.createNativeQuery("select f.payload from flip_awaiting_channel w join flip f on f.id = w.flip_id"
+                        + " where w.channel_id = ?1 order by w.monitor_id, w.flip_sequence")
+                .setParameter(1, channelId).getResultList();
+        if (waiting.isEmpty()) {
+            return 0;
+        }
+        em.createNativeQuery("delete from flip_awaiting_channel where channel_id = ?1").setParameter(1, channelId)
+                .executeUpdate();
+        Channel channel = channels.find(channelId);
+        if (channel == null || channel.deleted()) {
+            Log.infof("channel %s was deleted before the notifier knew it: %d flip(s) that named it send nothing to it",
+                    channelId, waiting.size());
+            return 0;
+        }
+        Batch batch = new Batch();
+        batch.channels.put(channelId, channel);
+        int created = 0;
+        for (String payload : waiting) {
+            MonitorFlipped flip = Json.read(payload.getBytes(StandardCharsets.UTF_8), MonitorFlipped.class);
+            int routed = route(flip, Set.of(channelId), now, batch);
+            Log.infof("flip %s of monitor %s to %s, which waited for channel %s: %d deliveries", flip.eventId(),
+                    flip.monitor().id(), flip.status(), channelId, routed);
+            created += routed;
+        }
+        return created;
+    }
+
+    /**
+     * What one batch's flips share: the channels they name, the ones the view does not know, and the storm windows
+     * they touched (locked).
+     */
     private static final class Batch {
         final Map<UUID, Channel> channels = new HashMap<>();
+        final Set<UUID> unknown = new HashSet<>();
         final Map<UUID, StormWindow> windows = new HashMap<>();
     }
 
@@ -100,6 +159,28 @@ public class FlipIntake {
                         + " and status = 'PENDING' and flip_sequence < ?2")
                 .setParameter(1, flip.monitor().id()).setParameter(2, flip.sequence()).executeUpdate();
         List<UUID> named = flip.channels() == null ? List.of() : flip.channels();
+        for (UUID channelId : new LinkedHashSet<>(named)) {
+            if (batch.unknown.contains(channelId)) {
+                em.createNativeQuery("insert into flip_awaiting_channel (channel_id, flip_id, monitor_id, flip_sequence, since)"
+                                + " values (?1, ?2, ?3, ?4, ?5) on conflict do nothing")
+                        .setParameter(1, channelId).setParameter(2, flip.eventId()).setParameter(3, flip.monitor().id())
+                        .setParameter(4, flip.sequence()).setParameter(5, now).executeUpdate();
+                Log.infof("flip %s of monitor %s waits for channel %s, which the notifier does not know yet",
+                        flip.eventId(), flip.monitor().id(), channelId);
+            }
+        }
+        int created = route(flip, null, now, batch);
+        Log.infof("flip %s of monitor %s to %s (%s): %d deliveries", flip.eventId(), flip.monitor().id(),
+                flip.status(), flip.reason(), created);
+        return created;
+    }
+
+    /** Creates the flip's deliveries, to every channel it concerns or, with {@code only}, to those of these it concerns. */
+    private int route(MonitorFlipped flip, Set<UUID> only, Instant now, Batch batch) {
+        List<UUID> named = flip.channels() == null ? List.of() : flip.channels();
+        if (only != null) {
+            named = named.stream().filter(only::contains).toList();
+        }
         int created = 0;
         switch (flip.status()) {
             case LATE, DOWN -> {
@@ -118,15 +199,17 @@ public class FlipIntake {
             }
             case PAUSED -> {
                 if (flip.previousStatus() == Status.DOWN) {
-                    for (Channel channel : live(alertedChannels(flip), batch)) {
+                    Set<UUID> alerted = alertedChannels(flip);
+                    if (only != null) {
+                        alerted.retainAll(only);
+                    }
+                    for (Channel channel : live(alerted, batch)) {
                         created += create(flip, channel, DeliveryKind.NOTICE, now, batch);
                     }
                 }
             }
             default -> { }
         }
-        Log.infof("flip %s of monitor %s to %s (%s): %d deliveries", flip.eventId(), flip.monitor().id(),
-                flip.status(), flip.reason(), created);
         return created;
     }
 
