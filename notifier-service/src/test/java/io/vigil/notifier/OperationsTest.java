@@ -22,12 +22,13 @@ import org.junit.jupiter.api.Test;
 class OperationsTest {
 
     @Test
-    void isReadyWithDatabaseKafkaAndConsumersChecked() {
+    void isReadyWithDatabaseMessagingChannelsAndConsumersChecked() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(containsString("notifier-consumers"))
-                .body(containsString("Database connections health check"))
-                .body(containsString("Kafka connection health check")));
+                .body(containsString("\"database\""))
+                .body(containsString("SmallRye Reactive Messaging - readiness check"))
+                .body(containsString("flips")));
     }
 
     @Test

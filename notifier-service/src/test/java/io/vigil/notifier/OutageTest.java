@@ -77,7 +77,8 @@ class OutageTest {
             }
             // the flip consumer keeps trying: not ready, but alive
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503)
-                    .body("checks.find { it.name == 'notifier-consumers' }.data.flipConsumerRecording", equalTo(false)));
+                    .body("checks.find { it.name == 'notifier-consumers' }.data.flipConsumerRecording", equalTo(false))
+                    .body("checks.find { it.name == 'database' }.status", equalTo("DOWN")));
             given().get("/q/health/live").then().statusCode(200);
             // longer than the consumers' longest backoff (0.5 s in tests): several tries fail
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);

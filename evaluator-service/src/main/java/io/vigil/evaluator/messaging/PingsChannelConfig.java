@@ -1,6 +1,7 @@
 package io.vigil.evaluator.messaging;
 
 import io.smallrye.common.annotation.Identifier;
+import io.vigil.contracts.GroupSession;
 import io.vigil.evaluator.config.EngineConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -21,11 +22,8 @@ public class PingsChannelConfig {
     @Produces
     @Identifier(NAME)
     Map<String, Object> pingsConsumer(EngineConfig config) {
-        long session = config.consumerSessionTimeout().toMillis();
-        return Map.of(
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.pollRecords(),
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session,
-                // the client's default (3 s) unless the session is short enough to need a third of it
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.min(3_000, session / 3));
+        Map<String, Object> settings = GroupSession.consumerSettings(config.consumerSessionTimeout());
+        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.pollRecords());
+        return settings;
     }
 }

@@ -31,6 +31,13 @@ public interface NotifierConfig {
     @WithDefault("PT2M")
     Duration stallAfter();
 
+    /**
+     * How long the broker waits for a silent notifier instance (killed, frozen, cut off) before its flip partitions go to
+     * the others ({@code VIGIL_KAFKA_SESSION_TIMEOUT}).
+     */
+    @WithDefault("PT10S")
+    Duration consumerSessionTimeout();
+
     Dispatch dispatch();
 
     Retry retry();
