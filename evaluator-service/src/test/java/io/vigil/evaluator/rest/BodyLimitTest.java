@@ -77,6 +77,41 @@ class BodyLimitTest {
         json().post("/api/v1/monitors/" + id + "/pause").then().statusCode(200);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"multipart/form-data; boundary=", "multipart/form-data", "Multipart/Form-Data; boundary=x"})
+    void multipartBodiesAre415Problems(String type) {
+        // Netty's form decoder threw on the empty boundary: a 500 with a stack trace in the log
+        Response answer = full().contentType(type).body("--x\r\n\r\n--x--".getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/monitors");
+        assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(415);
+        assertThat(answer.contentType()).startsWith(Problem.MEDIA_TYPE);
+    }
+
+    @Test
+    void aFormContentTypeOnARequestWithoutBodyChangesNothing() {
+        // the form decoder refused a GET ("Request method must be one of POST, PUT, PATCH or DELETE"): a 500
+        full().contentType("application/x-www-form-urlencoded").get("/api/v1/monitors").then().statusCode(200);
+        full().contentType("multipart/form-data; boundary=").get("/api/v1/monitors").then().statusCode(415);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zz\r\nabc\r\n0\r\n\r\n", "ffffffffffffffff\r\nx\r\n"})
+    void aBrokenChunkIsA400NotA500(String chunks) throws Exception {
+        String request = "POST /api/v1/monitors HTTP/1.1\r\nHost: vigil\r\nAuthorization: Bearer " + Admin.ADMIN_KEY
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            // the connection cannot be read past the broken chunk: a 400 or a close, never a 500
+            assertThat(answer).doesNotStartWith("HTTP/1.1 5");
+            if (!answer.isEmpty()) {
+                assertThat(answer).startsWith("HTTP/1.1 400").doesNotContain("Exception", "java.");
+            }
+        }
+    }
+
     private static void assertTooLarge(Response answer) {
         assertThat(answer.statusCode()).as(answer.headers() + "\n" + answer.asString()).isEqualTo(413);
         assertThat(answer.contentType()).startsWith(Problem.MEDIA_TYPE);
