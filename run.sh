@@ -54,11 +54,18 @@ if [ -z "${VIGIL_ADMIN_KEY:-}" ]; then
   fi
   VIGIL_ADMIN_KEY=$(cat "$VIGIL_HOME/admin-key")
 fi
+# The key that seals channel settings on Kafka (evaluator and notifier): the one given, else one kept in .vigil/.
+if [ -z "${VIGIL_SECRETS_KEY:-}" ]; then
+  if [ ! -s "$VIGIL_HOME/secrets-key" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$VIGIL_HOME/secrets-key")
+  fi
+  VIGIL_SECRETS_KEY=$(cat "$VIGIL_HOME/secrets-key")
+fi
 : "${VIGIL_ALLOW_PRIVATE_TARGETS:=true}"
 : "${VIGIL_PUBLIC_URL:=http://localhost:$VIGIL_INGEST_PORT}"
 : "${VIGIL_ADMIN_URL:=http://localhost:$VIGIL_EVALUATOR_PORT}"
 : "${VIGIL_NOTIFIER_URL:=http://localhost:$VIGIL_NOTIFIER_PORT}"
-export VIGIL_ADMIN_KEY VIGIL_ALLOW_PRIVATE_TARGETS VIGIL_PUBLIC_URL VIGIL_ADMIN_URL VIGIL_NOTIFIER_URL
+export VIGIL_ADMIN_KEY VIGIL_SECRETS_KEY VIGIL_ALLOW_PRIVATE_TARGETS VIGIL_PUBLIC_URL VIGIL_ADMIN_URL VIGIL_NOTIFIER_URL
 
 pids=()
 stop_all() {

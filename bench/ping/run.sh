@@ -106,6 +106,7 @@ if [[ -f "$EVALUATOR_JAR" && "${EVALUATOR:-on}" != off ]]; then
   cp -r "$(dirname "$EVALUATOR_JAR")" "$WORK/evaluator-app"
   ADMIN_KEY="bench-$(date +%s)-$RANDOM-admin-key-0123456789"
   VIGIL_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT VIGIL_EVALUATOR_PORT=$EVALUATOR_PORT VIGIL_ADMIN_KEY=$ADMIN_KEY \
+  VIGIL_SECRETS_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n') \
   VIGIL_DB_URL=jdbc:postgresql://127.0.0.1:$DB_PORT/vigil VIGIL_DB_USER=postgres VIGIL_DB_PASSWORD=postgres \
   VIGIL_PUBLIC_URL=http://127.0.0.1:$INGEST_PORT \
     java -Xmx512m -jar "$WORK/evaluator-app/quarkus-run.jar" >"$WORK/evaluator.log" 2>&1 &

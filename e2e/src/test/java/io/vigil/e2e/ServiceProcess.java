@@ -23,6 +23,9 @@ final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** The channel-sealing key of every service this test JVM starts (a test may give its own in {@code env}). */
+    static final String SECRETS_KEY = newSecretsKey();
+
     private final String name;
     private final Process process;
     private final String baseUrl;
@@ -61,11 +64,18 @@ final class ServiceProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-jar", jar.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
+            builder.environment().put("VIGIL_SECRETS_KEY", SECRETS_KEY); // the same in every service of this JVM
             builder.environment().putAll(env);
             return new ServiceProcess(instance, builder.start(), "http://127.0.0.1:" + port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String newSecretsKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     /** Waits until the service answers ready; fails fast when the process exits first. */

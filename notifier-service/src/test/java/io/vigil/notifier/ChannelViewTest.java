@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.contracts.ChannelChanged;
 import io.vigil.contracts.ChannelType;
 import io.vigil.contracts.Json;
+import io.vigil.contracts.SecretsKeyring;
 import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.Topics;
 import io.vigil.notifier.service.ChannelStore;
@@ -133,6 +134,35 @@ class ChannelViewTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("vigil_notifier_dead_letters_total{topic=\"vigil.channels.v1\"}"));
         assertThat(channels.find(garbled)).isNull();
+    }
+
+    @Test
+    void sealedSettingsAreOpenedAndARecordThatCannotBeOpenedIsSetAsideWhileTheViewKeepsGoing() throws Exception {
+        byte[] foreign = new byte[32];
+        new java.security.SecureRandom().nextBytes(foreign);
+        SecretsKeyring otherKeys = SecretsKeyring.of(java.util.Base64.getEncoder().encodeToString(foreign), null);
+        UUID unreadable = UUID.randomUUID();
+        publish(unreadable, new ChannelChanged(unreadable, "other key", ChannelType.WEBHOOK,
+                Map.of("url", receiver.url("/other-key")), null, null, 1).sealedWith(otherKeys));
+        UUID moved = UUID.randomUUID();
+        UUID original = UUID.randomUUID();
+        publish(moved, new ChannelChanged(original, "moved", ChannelType.WEBHOOK, Map.of("url", receiver.url("/moved")),
+                null, null, 1).sealedWith(Fixtures.keys()));
+        UUID sealed = UUID.randomUUID();
+        publish(sealed, new ChannelChanged(sealed, "sealed", ChannelType.WEBHOOK, Map.of("url", receiver.url("/sealed")),
+                null, null, 1).sealedWith(Fixtures.keys()));
+        Fixtures.publish(new Fixtures.Monitor("sealed-channel", sealed).down());
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/sealed").size() == 1);
+
+        List<Map<String, Object>> letters = given().get("/internal/v1/dead-letters?limit=1000").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        assertThat(letters).filteredOn(letter -> Topics.CHANNELS.equals(letter.get("topic")))
+                .extracting(letter -> letter.get("key") + ": " + letter.get("reason"))
+                .contains(moved + ": a channel record's channelId must be its key")
+                .anyMatch(line -> line.startsWith(unreadable + ": channel settings cannot be opened: sealed under key "
+                        + otherKeys.currentKeyId()));
+        assertThat(channels.find(unreadable)).isNull();
+        assertThat(channels.find(moved)).isNull();
     }
 
     @Test

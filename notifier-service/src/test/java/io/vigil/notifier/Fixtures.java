@@ -1,6 +1,7 @@
 package io.vigil.notifier;
 
 import io.vigil.contracts.ChannelChanged;
+import io.vigil.contracts.SecretsKeyring;
 import io.vigil.contracts.ChannelType;
 import io.vigil.contracts.DeliveryAttempted;
 import io.vigil.contracts.Json;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,11 +51,16 @@ public final class Fixtures {
         return producer;
     }
 
-    /** Publishes a channel on vigil.channels.v1 and returns its id. */
+    /** The keys the evaluator seals channel settings with: the test profile's {@code vigil.secrets.key}. */
+    public static SecretsKeyring keys() {
+        return SecretsKeyring.of(ConfigProvider.getConfig().getValue("vigil.secrets.key", String.class), null);
+    }
+
+    /** Publishes a channel on vigil.channels.v1, its settings sealed as the evaluator does, and returns its id. */
     public static UUID channel(ChannelType type, Map<String, Object> config, List<Status> notifyOn, Duration remindEvery) {
         UUID id = UUID.randomUUID();
         send(Topics.CHANNELS, id.toString(), Json.write(new ChannelChanged(id, type.json() + "-" + id.toString().substring(0, 8),
-                type, config, notifyOn, remindEvery, 1)));
+                type, config, notifyOn, remindEvery, 1).sealedWith(keys())));
         return id;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.logging.Log;
 import io.vigil.contracts.ChannelChanged;
 import io.vigil.contracts.Json;
+import io.vigil.contracts.SecretsKeyring;
 import io.vigil.contracts.Status;
 import io.vigil.contracts.TargetPolicy;
 import io.vigil.contracts.Topics;
@@ -41,9 +42,11 @@ public class Channels {
     private final EntityManager entities;
     private final InstantSource clock;
     private final TargetPolicy targets;
+    private final SecretsKeyring keys;
 
     public Channels(Outbox outbox, MonitorLifecycle lifecycle, EntityManager entities, InstantSource clock,
-                    AdminApiConfig config) {
+                    AdminApiConfig config, SecretsKeyring keys) {
+        this.keys = keys;
         this.outbox = outbox;
         this.lifecycle = lifecycle;
         this.entities = entities;
@@ -155,13 +158,15 @@ public class Channels {
         channel.remindEveryMs = spec.remindEvery() == null ? null : spec.remindEvery().toMillis();
         channel.version++;
         channel.updatedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        outbox.enqueue(Topics.CHANNELS, channel.id.toString(), changed(channel, config));
+        outbox.enqueue(Topics.CHANNELS, channel.id.toString(), changed(channel, config, keys));
     }
 
-    private static ChannelChanged changed(Channel channel, ObjectNode config) {
+    /** The channel's record for {@code vigil.channels.v1}, its settings sealed with the current key. */
+    static ChannelChanged changed(Channel channel, ObjectNode config, SecretsKeyring keys) {
         return new ChannelChanged(channel.id, channel.name, channel.type, Json.mapper().convertValue(config, MAP),
                 channel.notifyOn.stream().map(Status::valueOf).toList(),
-                channel.remindEveryMs == null ? null : Duration.ofMillis(channel.remindEveryMs), channel.version);
+                channel.remindEveryMs == null ? null : Duration.ofMillis(channel.remindEveryMs), channel.version)
+                .sealedWith(keys);
     }
 
     private static InvalidRequestException invalid(List<FieldError> errors) {

@@ -15,11 +15,14 @@ import io.restassured.path.json.JsonPath;
 import io.vigil.contracts.ChannelChanged;
 import io.vigil.contracts.ChannelType;
 import io.vigil.contracts.Json;
+import io.vigil.contracts.SecretsKeyring;
 import io.vigil.contracts.Status;
 import io.vigil.contracts.Topics;
 import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.KafkaResource;
 import io.vigil.testkit.PostgresResource;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,10 +36,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = NotifierStandIn.class, restrictToAnnotatedClass = false)
 class ChannelResourceTest {
 
+    @Inject
+    SecretsKeyring keys;
+
     private static final String PROBLEM = "application/problem+json";
 
     @Test
-    void slackChannelIsMaskedInAnswersAndUnmaskedOnKafka() {
+    void slackChannelIsMaskedInAnswersAndSealedOnKafka() throws Exception {
         String url = "https://203.0.113.7/services/T0/B0/" + suffix();
         JsonPath created = full().contentType(ContentType.JSON)
                 .body(Map.of("name", "ops-slack", "type", "slack", "config", Map.of("webhookUrl", url), "remindEvery", "4h"))
@@ -50,7 +56,9 @@ class ChannelResourceTest {
         assertThat(full().get("/api/v1/channels?limit=500").then().statusCode(200).extract().asString()).doesNotContain(url);
 
         List<byte[]> records = TopicReader.await(Topics.CHANNELS, id, values -> !values.isEmpty());
-        ChannelChanged changed = Json.read(records.get(0), ChannelChanged.class);
+        // on the topic the settings are sealed: the webhook URL is not there to read
+        assertThat(new String(records.get(0), StandardCharsets.UTF_8)).doesNotContain(url).doesNotContain("\"config\"");
+        ChannelChanged changed = Json.read(records.get(0), ChannelChanged.class).openedWith(keys);
         assertThat(changed.type()).isEqualTo(ChannelType.SLACK);
         assertThat(changed.config()).containsEntry("webhookUrl", url);
         assertThat(changed.notifyOn()).containsExactly(Status.DOWN, Status.UP);
@@ -59,7 +67,7 @@ class ChannelResourceTest {
     }
 
     @Test
-    void aGetBodyPutBackKeepsTheSecretsAndBumpsTheVersion() {
+    void aGetBodyPutBackKeepsTheSecretsAndBumpsTheVersion() throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put("url", "https://203.0.113.9/hooks/" + suffix());
         config.put("headers", Map.of("Authorization", "Bearer abc"));
@@ -84,7 +92,9 @@ class ChannelResourceTest {
         full().contentType(ContentType.JSON).body(Map.of("name", "p", "type", "webhook", "config", maskedSecret))
                 .post("/api/v1/channels").then().statusCode(400).body("errors.field", equalTo(List.of("config.secret")));
         List<byte[]> records = TopicReader.await(Topics.CHANNELS, id, values -> values.size() >= 2);
-        ChannelChanged latest = Json.read(records.get(records.size() - 1), ChannelChanged.class);
+        assertThat(new String(records.get(records.size() - 1), StandardCharsets.UTF_8))
+                .doesNotContain((String) config.get("secret")).doesNotContain("Bearer abc");
+        ChannelChanged latest = Json.read(records.get(records.size() - 1), ChannelChanged.class).openedWith(keys);
         assertThat(latest.name()).isEqualTo("pager-2");
         assertThat(latest.version()).isEqualTo(2);
         assertThat(latest.config()).containsEntry("url", config.get("url")).containsEntry("secret", config.get("secret"))
@@ -104,7 +114,15 @@ class ChannelResourceTest {
                 .patch("/api/v1/channels/" + id).then().statusCode(200)
                 .body("config.webhookUrl", equalTo("https://203.0.113.8/****")).body("remindEvery", nullValue());
         TopicReader.await(Topics.CHANNELS, id, values -> values.stream().anyMatch(value -> value != null
-                && newUrl.equals(Json.read(value, ChannelChanged.class).config().get("webhookUrl"))));
+                && newUrl.equals(opened(value).config().get("webhookUrl"))));
+    }
+
+    private ChannelChanged opened(byte[] record) {
+        try {
+            return Json.read(record, ChannelChanged.class).openedWith(keys);
+        } catch (SecretsKeyring.SealException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vigil.contracts.ChannelChanged;
 import io.vigil.contracts.Json;
+import io.vigil.contracts.SecretsKeyring;
 import io.vigil.contracts.Topics;
 import io.vigil.notifier.RejectedRecord;
 import io.vigil.notifier.config.NotifierConfig;
@@ -37,12 +38,14 @@ public class ChannelView {
     private final MeterRegistry metrics;
     private final BatchRetry retry;
     /** Per partition with records at start: the end offset then. */
+    private final SecretsKeyring keys;
     private volatile Map<Integer, Long> endAtStart;
     /** Per partition: the offset after the last record applied. */
     private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
 
     public ChannelView(ChannelIntake intake, Dispatcher dispatcher, InstantSource clock, MeterRegistry metrics,
-                       NotifierConfig config) {
+                       NotifierConfig config, SecretsKeyring keys) {
+        this.keys = keys;
         this.intake = intake;
         this.dispatcher = dispatcher;
         this.clock = clock;
@@ -71,12 +74,15 @@ public class ChannelView {
             if (id != null) {
                 try {
                     ChannelChanged change = record.value() == null ? null : Json.read(record.value(), ChannelChanged.class);
-                    problem = incomplete(change);
+                    problem = incomplete(id, change);
                     if (problem == null) {
-                        changes.add(new ChannelIntake.Change(id, change));
+                        changes.add(new ChannelIntake.Change(id, change == null ? null : change.openedWith(keys)));
                     }
                 } catch (IllegalArgumentException e) {
                     problem = RejectedRecord.malformed("ChannelChanged", e);
+                } catch (SecretsKeyring.SealException e) {
+                    // not readable here: sealed under a key this notifier lacks, or altered (set aside, visibly)
+                    problem = "channel settings cannot be opened: " + e.getMessage();
                 }
             }
             if (problem != null) {
@@ -95,7 +101,7 @@ public class ChannelView {
     }
 
     /** What a parsed channel record lacks to be applied, or null (a tombstone is complete). */
-    private static String incomplete(ChannelChanged change) {
+    private static String incomplete(UUID id, ChannelChanged change) {
         if (change == null) {
             return null;
         }
@@ -104,6 +110,10 @@ public class ChannelView {
         }
         if (change.notifyOn() != null && change.notifyOn().contains(null)) {
             return "incomplete ChannelChanged record: notifyOn holds an unknown status";
+        }
+        if (!id.equals(change.channelId())) {
+            // its sealed settings are bound to channelId: a record moved under another key is refused
+            return "a channel record's channelId must be its key";
         }
         return null;
     }

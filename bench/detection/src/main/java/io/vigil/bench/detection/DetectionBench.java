@@ -149,6 +149,9 @@ public final class DetectionBench {
         env.put("VIGIL_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
         env.put("VIGIL_KAFKA_PARTITIONS", String.valueOf(PARTITIONS));
         env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true"); // the webhook receiver is on loopback
+        byte[] sealingKey = new byte[32]; // seals channel settings on Kafka (evaluator and notifier)
+        new java.security.SecureRandom().nextBytes(sealingKey);
+        env.put("VIGIL_SECRETS_KEY", java.util.Base64.getEncoder().encodeToString(sealingKey));
         env.put("QUARKUS_LOG_LEVEL", "WARN");
         Map<String, String> evaluatorEnv = new HashMap<>(env);
         evaluatorEnv.put("VIGIL_EVALUATOR_PORT", String.valueOf(port));

@@ -82,6 +82,9 @@ public final class StormBench {
         ProcessBuilder builder = new ProcessBuilder(javaBin(), "-jar", jar.toString());
         Map<String, String> env = builder.environment();
         env.put("VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        byte[] sealingKey = new byte[32]; // seals channel settings on Kafka (evaluator and notifier)
+        new java.security.SecureRandom().nextBytes(sealingKey);
+        env.put("VIGIL_SECRETS_KEY", java.util.Base64.getEncoder().encodeToString(sealingKey));
         env.put("VIGIL_DB_URL", postgres.jdbcUrl());
         env.put("VIGIL_DB_USER", EmbeddedPostgresServer.USER);
         env.put("VIGIL_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
