@@ -59,7 +59,8 @@ public class HttpTransport {
         try {
             HttpResponse<Void> response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
                     .get(timeout.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
-            return SendResult.ofHttp(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null));
+            return SendResult.ofHttp(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
+                    response.headers().firstValue("Location").orElse(null));
         } catch (java.util.concurrent.TimeoutException e) {
             return SendResult.retry("no answer within " + timeout.toMillis() + " ms");
         } catch (java.util.concurrent.ExecutionException e) {
