@@ -36,7 +36,7 @@ class ChannelTestEndpointTest {
     }
 
     private void awaitKnown(UUID channel) {
-        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
+        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
                 .statusCode() == 200);
     }
 
