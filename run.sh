@@ -61,11 +61,18 @@ if [ -z "${VIGIL_SECRETS_KEY:-}" ]; then
   fi
   VIGIL_SECRETS_KEY=$(cat "$VIGIL_HOME/secrets-key")
 fi
+# The evaluator's secret for the notifier's internal API (channel tests): the one given, else one kept in .vigil/.
+if [ -z "${VIGIL_INTERNAL_TOKEN:-}" ]; then
+  if [ ! -s "$VIGIL_HOME/internal-token" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$VIGIL_HOME/internal-token")
+  fi
+  VIGIL_INTERNAL_TOKEN=$(cat "$VIGIL_HOME/internal-token")
+fi
 : "${VIGIL_ALLOW_PRIVATE_TARGETS:=true}"
 : "${VIGIL_PUBLIC_URL:=http://localhost:$VIGIL_INGEST_PORT}"
 : "${VIGIL_ADMIN_URL:=http://localhost:$VIGIL_EVALUATOR_PORT}"
 : "${VIGIL_NOTIFIER_URL:=http://localhost:$VIGIL_NOTIFIER_PORT}"
-export VIGIL_ADMIN_KEY VIGIL_SECRETS_KEY VIGIL_ALLOW_PRIVATE_TARGETS VIGIL_PUBLIC_URL VIGIL_ADMIN_URL VIGIL_NOTIFIER_URL
+export VIGIL_ADMIN_KEY VIGIL_SECRETS_KEY VIGIL_INTERNAL_TOKEN VIGIL_ALLOW_PRIVATE_TARGETS VIGIL_PUBLIC_URL VIGIL_ADMIN_URL VIGIL_NOTIFIER_URL
 
 pids=()
 stop_all() {
@@ -132,7 +139,7 @@ cat <<MSG
 Vigil is running.
   ping API (ingest)     http://localhost:$VIGIL_INGEST_PORT
   admin API (evaluator) http://localhost:$VIGIL_EVALUATOR_PORT/api/v1   (Swagger UI: http://localhost:$VIGIL_EVALUATOR_PORT/q/swagger-ui)
-  notifier              http://localhost:$VIGIL_NOTIFIER_PORT
+  notifier              http://localhost:$VIGIL_NOTIFIER_PORT   (internal API: needs VIGIL_INTERNAL_TOKEN, in $VIGIL_HOME/internal-token)
   admin key             $VIGIL_ADMIN_KEY
   logs                  $logs    mail sent to the local SMTP sink: $VIGIL_HOME/mail
 

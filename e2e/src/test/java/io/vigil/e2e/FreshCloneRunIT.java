@@ -65,6 +65,7 @@ class FreshCloneRunIT {
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             for (String pointsElsewhere : List.of("VIGIL_KAFKA_BOOTSTRAP", "VIGIL_DB_URL", "VIGIL_SMTP_HOST", "VIGIL_ADMIN_KEY",
+                    "VIGIL_INTERNAL_TOKEN", "VIGIL_SECRETS_KEY", "VIGIL_SECRETS_PREVIOUS_KEYS",
                     "VIGIL_HOME", "MAVEN_OPTS")) {
                 env.remove(pointsElsewhere);
             }
@@ -99,6 +100,14 @@ class FreshCloneRunIT {
                     .until(() -> ServiceProcess.get(localPing, Duration.ofSeconds(5)) == 200);
             await("monitor UP").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
                     .until(() -> admin.get("/monitors/" + monitor.get("id").asText()).get("status").asText().equals("UP"));
+
+            // run.sh generated the internal API's token and gave it to the notifier: without it, 401; with it, the call
+            // goes through (404: no such channel)
+            String token = Files.readString(clone.resolve(".vigil/internal-token")).trim();
+            assertThat(token.length()).isGreaterThanOrEqualTo(24);
+            String channelTest = "http://127.0.0.1:" + notifierPort + "/internal/v1/channels/" + UUID.randomUUID() + "/test";
+            assertThat(post(channelTest, Map.of())).isEqualTo(401);
+            assertThat(post(channelTest, Map.of("X-Vigil-Internal-Token", token))).isEqualTo(404);
 
             exec(work, "kill", "-INT", "--", "-" + group);
             assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("run.sh stopped within 90 s of SIGINT").isTrue();
@@ -137,6 +146,15 @@ class FreshCloneRunIT {
             }
         }
         return out;
+    }
+
+    /** POSTs an empty body with the given headers and answers the status. */
+    private static int post(String url, Map<String, String> headers) throws IOException, InterruptedException {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(10)).POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static boolean listening(int port) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class HeartbeatToAlertsIT {
 
     private static final String ADMIN_KEY = "e2e-admin-" + UUID.randomUUID();
+    private static final String INTERNAL_TOKEN = "e2e-internal-" + UUID.randomUUID();
     private static final String SLACK_DOWN = "#d0312d";
     private static final String SLACK_UP = "#2eb67d";
 
@@ -53,6 +54,7 @@ class HeartbeatToAlertsIT {
         env.put("VIGIL_MAIL_FROM", "vigil@e2e.example");
         env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true");
         env.put("VIGIL_ADMIN_KEY", ADMIN_KEY);
+        env.put("VIGIL_INTERNAL_TOKEN", INTERNAL_TOKEN);
         env.put("VIGIL_PUBLIC_URL", "http://127.0.0.1:" + ingestPort);
         env.put("VIGIL_ADMIN_URL", "http://127.0.0.1:" + evaluatorPort);
         env.put("VIGIL_NOTIFIER_URL", "http://127.0.0.1:" + notifierPort);

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
 class HostileInputIT {
 
     private static final String ADMIN_KEY = "e2e-fuzz-admin-" + UUID.randomUUID();
+    private static final String INTERNAL_TOKEN = "e2e-fuzz-internal-" + UUID.randomUUID();
     private static final long SEED = Long.getLong("vigil.fuzz.seed", System.nanoTime());
     private static final int REQUESTS = Integer.getInteger("vigil.fuzz.requests", 10_000);
     private static final int TIMEOUT_MILLIS = 30_000;
@@ -84,6 +85,7 @@ class HostileInputIT {
         env.put("VIGIL_SMTP_PORT", String.valueOf(SharedInfra.smtp().port()));
         env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true");
         env.put("VIGIL_ADMIN_KEY", ADMIN_KEY);
+        env.put("VIGIL_INTERNAL_TOKEN", INTERNAL_TOKEN);
         env.put("VIGIL_PUBLIC_URL", "http://127.0.0.1:" + ports.get("ingest-service"));
         env.put("VIGIL_ADMIN_URL", "http://127.0.0.1:" + ports.get("evaluator-service"));
         env.put("VIGIL_NOTIFIER_URL", "http://127.0.0.1:" + ports.get("notifier-service"));

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class KafkaSaslIT {
 
     private static final String ADMIN_KEY = "e2e-sasl-" + UUID.randomUUID();
+    private static final String INTERNAL_TOKEN = "e2e-internal-" + UUID.randomUUID();
 
     private static EmbeddedKafka kafka;
     private static HttpReceiver hooks;
@@ -141,6 +142,7 @@ class KafkaSaslIT {
         env.put("VIGIL_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
         env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true");
         env.put("VIGIL_ADMIN_KEY", ADMIN_KEY);
+        env.put("VIGIL_INTERNAL_TOKEN", INTERNAL_TOKEN);
         env.put("VIGIL_PUBLIC_URL", "http://127.0.0.1:" + ingestPort);
         env.put("VIGIL_ADMIN_URL", "http://127.0.0.1:" + evaluatorPort);
         env.put("VIGIL_NOTIFIER_URL", "http://127.0.0.1:" + notifierPort);

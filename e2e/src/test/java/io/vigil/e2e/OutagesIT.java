@@ -61,6 +61,7 @@ import org.junit.jupiter.api.Test;
 class OutagesIT {
 
     private static final String ADMIN_KEY = "e2e-outages-" + UUID.randomUUID();
+    private static final String INTERNAL_TOKEN = "e2e-internal-" + UUID.randomUUID();
     private static final Duration OUTAGE = Duration.ofSeconds(20);
     /** Sends in flight per notifier instance (VIGIL_NOTIFIER_DISPATCH_CONCURRENCY): the most a crash may repeat. */
     private static final int NOTIFIER_CONCURRENCY = 8;
@@ -95,6 +96,7 @@ class OutagesIT {
         env.put("VIGIL_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
         env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true");
         env.put("VIGIL_ADMIN_KEY", ADMIN_KEY);
+        env.put("VIGIL_INTERNAL_TOKEN", INTERNAL_TOKEN);
         env.put("VIGIL_PUBLIC_URL", "http://127.0.0.1:" + ports.get("ingest-service"));
         env.put("VIGIL_ADMIN_URL", "http://127.0.0.1:" + ports.get("evaluator-service"));
         env.put("VIGIL_NOTIFIER_URL", "http://127.0.0.1:" + ports.get("notifier-service"));

@@ -103,14 +103,62 @@ public record Notification(
     /** The one-line summary notifications show. */
     public String summary() {
         return switch (kind) {
-            case DIGEST -> "Alert storm: " + entries.size() + " monitors changed status: "
-                    + String.join(", ", entries.stream().map(entry -> entry.monitorName() + " " + entry.status()).toList());
+            case DIGEST -> digestSummary();
             case NOTICE -> monitor.name() + " is no longer watched (" + ("deleted".equals(reason) ? "deleted" : "paused")
                     + ") while it was DOWN";
             case TEST -> "Vigil test: " + reasonText;
             case REMINDER -> monitor.name() + " is still DOWN: " + reasonText;
             default -> monitor.name() + " is " + status + ": " + reasonText;
         };
+    }
+
+    /**
+     * A digest's one line: the count, then as many monitors as fit in about {@value #SUMMARY_LIMIT} characters, then
+     * "… and N more" (a storm of thousands must not make a line of hundreds of kilobytes).
+     */
+    private String digestSummary() {
+        StringBuilder line = new StringBuilder("Alert storm: " + entries.size() + " monitors changed status: ");
+        int named = 0;
+        for (Entry entry : entries) {
+            String piece = (named == 0 ? "" : ", ") + cut(entry.monitorName(), NAME_LIMIT) + " " + entry.status();
+            if (line.length() + piece.length() > SUMMARY_LIMIT) {
+                break;
+            }
+            line.append(piece);
+            named++;
+        }
+        if (named < entries.size()) {
+            line.append(" … and ").append(entries.size() - named).append(" more");
+        }
+        return line.toString();
+    }
+
+    /** The most characters of a digest's one-line summary (before any escaping), about; a long storm says "… and N more". */
+    public static final int SUMMARY_LIMIT = 600;
+
+    /** The most characters of one monitor name in a digest. */
+    public static final int NAME_LIMIT = 200;
+
+    /**
+     * Where a digest that could not name every monitor sends people for the rest: the monitor list of the admin API
+     * the entries' links point into ({@code .../api/v1/monitors}), or null when the entries carry no link.
+     */
+    public String monitorListLink() {
+        for (Entry entry : entries) {
+            String link = entry.link();
+            if (link != null && link.lastIndexOf('/') > link.indexOf("//") + 1) {
+                return link.substring(0, link.lastIndexOf('/'));
+            }
+        }
+        return null;
+    }
+
+    /** {@code text} cut to {@code max} characters, the last one an ellipsis when cut. */
+    public static String cut(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     /** The labelled facts every message shows, in order (label, value); absent facts are left out. */

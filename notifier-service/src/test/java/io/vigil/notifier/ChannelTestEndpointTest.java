@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.contracts.DeliveryAttempted;
+import io.vigil.notifier.rest.InternalAuth;
 import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.HttpReceiver.Reply;
 import io.vigil.testkit.KafkaResource;
 import io.vigil.testkit.PostgresResource;
 import io.vigil.testkit.SmtpResource;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class ChannelTestEndpointTest {
     }
 
     private void awaitKnown(UUID channel) {
-        await().atMost(Duration.ofSeconds(15)).until(() -> given().post("/internal/v1/channels/{id}/test", channel)
+        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
                 .statusCode() == 200);
     }
 
@@ -44,7 +46,7 @@ class ChannelTestEndpointTest {
         awaitKnown(channel);
         receiver.enqueue(Reply.status(200));
 
-        given().post("/internal/v1/channels/{id}/test", channel)
+        Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
                 .then().statusCode(200)
                 .body("status", equalTo("SENT"))
                 .body("httpStatus", equalTo(200))
@@ -62,7 +64,7 @@ class ChannelTestEndpointTest {
         awaitKnown(channel);
         receiver.enqueue(Reply.status(500));
 
-        given().post("/internal/v1/channels/{id}/test", channel)
+        Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
                 .then().statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("httpStatus", equalTo(500))
@@ -72,10 +74,44 @@ class ChannelTestEndpointTest {
 
     @Test
     void anUnknownChannelIsAProblem404() {
-        given().post("/internal/v1/channels/{id}/test", UUID.randomUUID())
+        Fixtures.internal().post("/internal/v1/channels/{id}/test", UUID.randomUUID())
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
                 .body("title", equalTo("Not Found"));
+    }
+
+    @Test
+    void theInternalApiAnswers401WithoutTheTokenAndSendsNothing() {
+        UUID channel = Fixtures.webhook(receiver.url("/guarded"));
+        awaitKnown(channel);
+        int before = receiver.requests("/guarded").size();
+
+        given().post("/internal/v1/channels/{id}/test", channel)
+                .then().statusCode(401)
+                .contentType("application/problem+json")
+                .body("status", equalTo(401))
+                .body("title", equalTo("Unauthorized"));
+        given().header(InternalAuth.HEADER, Fixtures.INTERNAL_TOKEN + "x").post("/internal/v1/channels/{id}/test", channel)
+                .then().statusCode(401);
+        given().header(InternalAuth.HEADER, Fixtures.INTERNAL_TOKEN.substring(1)).post("/internal/v1/channels/{id}/test", channel)
+                .then().statusCode(401);
+        given().header(InternalAuth.HEADER, "").post("/internal/v1/channels/{id}/test", UUID.randomUUID())
+                .then().statusCode(401);
+        given().get("/internal/v1/dead-letters").then().statusCode(401).contentType("application/problem+json");
+        assertThat(receiver.requests("/guarded")).hasSize(before);
+        // the public operations surface needs no token
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void withoutAConfiguredTokenEveryInternalCallIsRefused() {
+        assertThat(new InternalAuth(Optional.empty()).admits("")).isFalse();
+        assertThat(new InternalAuth(Optional.empty()).admits(null)).isFalse();
+        assertThat(new InternalAuth(Optional.of("   ")).admits("   ")).isFalse();
+        assertThat(new InternalAuth(Optional.of("short-token")).admits("short-token")).isFalse();
+        InternalAuth open = new InternalAuth(Optional.of("a-token-of-twenty-four-ch"));
+        assertThat(open.admits("a-token-of-twenty-four-ch")).isTrue();
+        assertThat(open.admits("a-token-of-twenty-four-cH")).isFalse();
     }
 }

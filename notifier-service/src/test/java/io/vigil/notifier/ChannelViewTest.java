@@ -123,7 +123,7 @@ class ChannelViewTest {
         Fixtures.publish(new Fixtures.Monitor("after-garbage", good).down());
         await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/after").size() == 1);
 
-        List<Map<String, Object>> letters = given().get("/internal/v1/dead-letters?limit=1000").then().statusCode(200)
+        List<Map<String, Object>> letters = Fixtures.internal().get("/internal/v1/dead-letters?limit=1000").then().statusCode(200)
                 .extract().jsonPath().getList("$");
         assertThat(letters).filteredOn(letter -> Topics.CHANNELS.equals(letter.get("topic")))
                 .extracting(letter -> letter.get("key") + ": " + letter.get("reason"))
@@ -167,7 +167,7 @@ class ChannelViewTest {
 
     @Test
     void deadLettersAreListedAtMostAThousandAtATime() {
-        given().get("/internal/v1/dead-letters?limit=0").then().statusCode(400)
+        Fixtures.internal().get("/internal/v1/dead-letters?limit=0").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", equalTo("limit must be between 1 and 1000"));
     }
 

@@ -36,7 +36,15 @@ public final class Fixtures {
     private static final List<DeliveryAttempted> outcomes = new ArrayList<>();
     private static KafkaConsumer<String, byte[]> outcomeConsumer;
 
+    /** The internal API's token in the test profile (application.properties). */
+    public static final String INTERNAL_TOKEN = "test-internal-token-0123456789";
+
     private Fixtures() {
+    }
+
+    /** A request to the notifier's internal API, carrying the token the evaluator would send. */
+    public static io.restassured.specification.RequestSpecification internal() {
+        return io.restassured.RestAssured.given().header(io.vigil.notifier.rest.InternalAuth.HEADER, INTERNAL_TOKEN);
     }
 
     private static synchronized KafkaProducer<String, byte[]> producer() {
@@ -108,6 +116,22 @@ public final class Fixtures {
     public static MonitorFlipped publish(MonitorFlipped flip) {
         send(Topics.FLIPS, flip.monitor().id().toString(), Json.write(flip));
         return flip;
+    }
+
+    /** Publishes many flips at once (sent together, then waited for): a storm arrives within a window. */
+    public static void publishAll(List<MonitorFlipped> flips) {
+        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        for (MonitorFlipped flip : flips) {
+            sent.add(producer().send(new ProducerRecord<>(Topics.FLIPS, flip.monitor().id().toString(), Json.write(flip))));
+        }
+        producer().flush();
+        for (java.util.concurrent.Future<?> future : sent) {
+            try {
+                future.get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static void send(String topic, String key, byte[] value) {

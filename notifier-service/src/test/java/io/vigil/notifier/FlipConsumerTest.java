@@ -62,7 +62,7 @@ class FlipConsumerTest {
         Fixtures.publish(down);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/behind").size() == 1);
-        List<String> reasons = given().get("/internal/v1/dead-letters").then().statusCode(200).extract().jsonPath()
+        List<String> reasons = Fixtures.internal().get("/internal/v1/dead-letters").then().statusCode(200).extract().jsonPath()
                 .getList("findAll { it.key == '" + monitor.id + "' }.reason");
         assertThat(reasons).hasSize(2)
                 .contains("incomplete MonitorFlipped record: it needs eventId, monitor.id and status")

@@ -33,4 +33,16 @@ class RetryPolicyTest {
         assertThat(policy.nextAttempt(30, first, null, now, () -> 0.5)).isNull();
         assertThat(policy.nextAttempt(2, now.minus(Duration.ofHours(1)), null, now, () -> 0.5)).isNotNull();
     }
+
+    @Test
+    void clampsAnyRetryAfterToTheGiveUpTime() {
+        Instant first = now.minus(Duration.ofHours(23));
+        Instant giveUp = first.plus(Duration.ofHours(24));
+        assertThat(policy.nextAttempt(1, first, "9223372036854775807", now, () -> 0.5)).isEqualTo(giveUp);
+        assertThat(policy.nextAttempt(1, first, "99999999999999999999999", now, () -> 0.5)).isEqualTo(giveUp);
+        assertThat(policy.nextAttempt(1, first, "Fri, 31 Dec 9999 23:59:59 GMT", now, () -> 0.5)).isEqualTo(giveUp);
+        assertThat(policy.nextAttempt(1, first, "7200", now, () -> 0.5)).isEqualTo(giveUp);
+        assertThat(policy.nextAttempt(1, first, "60", now, () -> 0.5)).isEqualTo(now.plusSeconds(60));
+        assertThat(policy.nextAttempt(2, first, "60", giveUp, () -> 0.5)).isNull();
+    }
 }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.vigil.contracts.ChannelType;
 import io.vigil.contracts.DeliveryAttempted;
 import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.HttpReceiver.Reply;
@@ -15,6 +17,7 @@ import io.vigil.testkit.SmtpResource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,49 @@ class RetryTest {
         List<HttpReceiver.Request> requests = receiver.requests("/busy");
         // the backoff alone would retry after about 0.2 s
         assertThat(Duration.between(requests.get(0).at(), requests.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+    }
+
+    @Test
+    void aHugeRetryAfterIsRecordedAndClampedToTheGiveUpTime() {
+        receiver.enqueue(Reply.status(429).withHeader("Retry-After", "9223372036854775807"));
+        UUID channel = Fixtures.webhook(receiver.url("/forever"));
+        Fixtures.Monitor monitor = new Fixtures.Monitor("forever", channel);
+        Fixtures.publish(monitor.down());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.outcomesFor(channel).size() == 1);
+        DeliveryAttempted outcome = Fixtures.outcomesFor(channel).get(0);
+        assertThat(outcome.outcome()).isEqualTo("retry");
+        assertThat(outcome.status()).isEqualTo("PENDING");
+        assertThat(outcome.httpStatus()).isEqualTo(429);
+        Delivery delivery = QuarkusTransaction.requiringNew().call(() -> Delivery.findById(outcome.deliveryId()));
+        // the test profile gives up after two minutes
+        assertThat(delivery.nextAttemptAt).isEqualTo(delivery.firstAttemptAt.plus(Duration.ofMinutes(2)));
+        assertThat(delivery.leaseUntil).isNull();
+
+        // the channel is not blocked: another monitor's alert still goes out
+        Fixtures.publish(new Fixtures.Monitor("after-forever", channel).down());
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/forever").size() == 2);
+    }
+
+    @Test
+    void aRedirectFromAWebhookSlackOrTeamsTargetFailsAtOnceNamingTheLocation() {
+        UUID webhook = Fixtures.webhook(receiver.url("/moved-hook"));
+        UUID slack = Fixtures.slack(receiver.url("/moved-slack"));
+        UUID teams = Fixtures.channel(ChannelType.TEAMS, Map.of("webhookUrl", receiver.url("/moved-teams")), null, null);
+        receiver.enqueue(Reply.status(301).withHeader("Location", "https://elsewhere.example/new?sig=abc"),
+                Reply.status(302).withHeader("Location", "https://elsewhere.example/new?sig=abc"),
+                Reply.status(308).withHeader("Location", "https://elsewhere.example/new?sig=abc"));
+        Fixtures.publish(new Fixtures.Monitor("moved", webhook, slack, teams).down());
+
+        for (UUID channel : List.of(webhook, slack, teams)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.outcomesFor(channel).size() == 1);
+            DeliveryAttempted outcome = Fixtures.outcomesFor(channel).get(0);
+            assertThat(outcome.outcome()).isEqualTo("failed");
+            assertThat(outcome.status()).isEqualTo("FAILED");
+            assertThat(outcome.httpStatus()).isBetween(301, 308);
+            assertThat(outcome.error()).endsWith("(a redirect, not followed; Location: https://elsewhere.example/new)");
+        }
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.requests().size() == 3);
     }
 
     @Test

@@ -47,9 +47,15 @@ class WebhookTest {
         assertThat(request.header("X-Team")).isEqualTo("ops");
         assertThat(request.header("Authorization")).isEqualTo("Bearer abc");
         assertThat(request.header("Content-Type")).startsWith("application/json");
-        assertThat(request.header("X-Vigil-Signature"))
-                .isEqualTo("sha256=" + WebhookSender.hmacSha256Hex("s3cret", request.body()));
-        assertThat(request.header("X-Vigil-Signature")).matches("sha256=[0-9a-f]{64}");
+        String signature = request.header("X-Vigil-Signature");
+        assertThat(signature).matches("t=\\d+,v1=[0-9a-f]{64}");
+        long t = Long.parseLong(signature.substring(2, signature.indexOf(',')));
+        assertThat(t).isBetween(request.at().getEpochSecond() - 5, request.at().getEpochSecond() + 1);
+        // what a receiver computes: HMAC-SHA256 over "<t>.<body>", keyed by the secret
+        byte[] signed = (t + "." + request.bodyText()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(signature).isEqualTo("t=" + t + ",v1=" + WebhookSender.hmacSha256Hex("s3cret", signed));
+        // the body alone (the old scheme) no longer verifies, so a replay cannot be dressed up with a new time
+        assertThat(signature).doesNotContain(WebhookSender.hmacSha256Hex("s3cret", request.body()));
 
         JsonNode event = JSON.readTree(request.body());
         assertThat(event.get("version").asInt()).isEqualTo(1);
@@ -84,5 +90,15 @@ class WebhookTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/plain").size() == 1);
         assertThat(receiver.requests("/plain").get(0).method()).isEqualTo("POST");
         assertThat(receiver.requests("/plain").get(0).header("X-Vigil-Signature")).isNull();
+    }
+
+    @Test
+    void theSignatureCoversTheTimestampAndTheBody() {
+        byte[] body = "{\"version\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // the same as: printf '1700000000.{"version":1}' | openssl dgst -sha256 -hmac s3cret
+        assertThat(WebhookSender.signature("s3cret", 1_700_000_000L, body))
+                .isEqualTo("t=1700000000,v1=a88b61052c4236878628e418fb04bb6048d23e65d5ad3c5daf2866200cb2994f");
+        assertThat(WebhookSender.signature("s3cret", 1_700_000_001L, body))
+                .isNotEqualTo(WebhookSender.signature("s3cret", 1_700_000_000L, body));
     }
 }

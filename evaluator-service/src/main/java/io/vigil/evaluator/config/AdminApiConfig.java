@@ -28,6 +28,12 @@ public interface AdminApiConfig {
     @WithDefault("http://localhost:8082")
     String notifierUrl();
 
+    /**
+     * {@code VIGIL_INTERNAL_TOKEN}: the secret shared with the notifier, sent on every call of its internal API
+     * (without it the notifier answers 401 and channel tests fail with 502).
+     */
+    Optional<String> internalToken();
+
     /** How long a channel test may take before the admin API gives up on the notifier. */
     @WithDefault("PT30S")
     Duration notifierTimeout();

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The channel test: asks the notifier (over HTTP, {@code VIGIL_NOTIFIER_URL}) to send a test
- * notification now and answers its outcome. The notifier owns delivery; the evaluator only relays.
+ * notification now and answers its outcome, authenticated by the shared {@code VIGIL_INTERNAL_TOKEN}. The
+ * notifier owns delivery; the evaluator only relays.
  */
 @ApplicationScoped
 public class ChannelTests {
@@ -33,9 +34,11 @@ public class ChannelTests {
 
     private final Channels channels;
     private final NotifierApi notifier;
+    private final String token;
 
     public ChannelTests(Channels channels, AdminApiConfig config) {
         this.channels = channels;
+        this.token = config.internalToken().map(String::strip).orElse("");
         this.notifier = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(config.notifierUrl()))
                 .connectTimeout(5, TimeUnit.SECONDS)
@@ -52,6 +55,11 @@ public class ChannelTests {
                 throw new NotifierUnavailableException(503,
                         "The notifier has not received this channel yet; try again in a few seconds.");
             }
+            if (response.getStatus() == 401) {
+                Log.warnf("channel %s test: the notifier refused this evaluator's VIGIL_INTERNAL_TOKEN", channelId);
+                throw new NotifierUnavailableException(502,
+                        "The notifier refused the internal token; give both services the same VIGIL_INTERNAL_TOKEN.");
+            }
             if (response.getStatus() != 200) {
                 Log.warnf("channel %s test: the notifier answered %d", channelId, response.getStatus());
                 throw new NotifierUnavailableException(502, "The notifier answered " + response.getStatus() + ".");
@@ -64,7 +72,7 @@ public class ChannelTests {
 
     private Response send(UUID channelId) {
         try {
-            return notifier.test(channelId);
+            return notifier.test(token, channelId);
         } catch (WebApplicationException e) {
             return e.getResponse();
         } catch (ProcessingException e) {

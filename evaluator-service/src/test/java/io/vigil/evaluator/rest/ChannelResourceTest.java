@@ -196,6 +196,7 @@ class ChannelResourceTest {
                 .body("durationMs", equalTo(87));
         assertThat(notifier.requests(path)).hasSize(1);
         assertThat(notifier.requests(path).get(0).method()).isEqualTo("POST");
+        assertThat(notifier.requests(path).get(0).header("X-Vigil-Internal-Token")).isEqualTo("test-internal-token-0123456789");
 
         notifier.enqueue(HttpReceiver.Reply.status(200).withHeader("Content-Type", "application/json")
                 .withBody("{\"status\":\"SENT\",\"httpStatus\":200,\"error\":null,\"durationMs\":12}"));
@@ -210,7 +211,10 @@ class ChannelResourceTest {
         full().post("/api/v1/channels/" + id + "/test").then().statusCode(502);
         notifier.enqueue(HttpReceiver.Reply.status(200).withBody("{}").after(Duration.ofSeconds(4)));
         full().post("/api/v1/channels/" + id + "/test").then().statusCode(503).contentType(PROBLEM);
-        assertThat(notifier.requests(path)).hasSize(6);
+        notifier.enqueue(HttpReceiver.Reply.status(401));
+        full().post("/api/v1/channels/" + id + "/test").then().statusCode(502).contentType(PROBLEM)
+                .body("detail", equalTo("The notifier refused the internal token; give both services the same VIGIL_INTERNAL_TOKEN."));
+        assertThat(notifier.requests(path)).hasSize(7);
 
         full().post("/api/v1/channels/" + UUID.randomUUID() + "/test").then().statusCode(404).contentType(PROBLEM);
     }

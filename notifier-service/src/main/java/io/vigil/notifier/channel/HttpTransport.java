@@ -1,34 +1,73 @@
 package io.vigil.notifier.channel;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vigil.contracts.TargetPolicy;
 import io.vigil.notifier.Channel;
 import io.vigil.notifier.SendResult;
+import io.vigil.notifier.config.NotifierConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one HTTP client of the Slack, Teams and webhook senders (JDK HttpClient, HTTP/1.1, no
- * redirects), with a timeout on every request. Errors it reports never repeat the URL.
+ * The one HTTP client of the Slack, Teams and webhook senders (Vert.x, HTTP/1.1, no redirects), with a timeout on
+ * every request. Each send checks its target with the {@link TargetPolicy} and resolves its host exactly once, then
+ * connects to that checked address while the request keeps the URL's host in its Host header, its TLS SNI and its
+ * certificate check: a name that answers a public address to the check and a private one to a second lookup (DNS
+ * rebinding) never gets the second lookup. Errors it reports never repeat the URL. Call it from a worker thread: it
+ * blocks until the answer's head (the body is drained, at most {@value #MAX_DRAIN} bytes, without waiting for it).
  */
 @ApplicationScoped
 public class HttpTransport {
 
     /** Headers a webhook's configuration may not override. */
-    private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade");
+    private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade",
+            "transfer-encoding", "te", "trailer", "keep-alive", "proxy-connection");
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    /** The most answer body bytes read (and thrown away) before the connection is dropped. */
+    static final long MAX_DRAIN = 64 * 1024;
+
+    private final TargetPolicy policy;
+    private final HttpClient client;
+
+    @Inject
+    public HttpTransport(NotifierConfig config, Vertx vertx) {
+        this(vertx, new TargetPolicy(config.allowPrivateTargets()), new HttpClientOptions());
+    }
+
+    /** With a given target policy (its name lookup) and client options (tests). */
+    public HttpTransport(Vertx vertx, TargetPolicy policy, HttpClientOptions options) {
+        this.policy = policy;
+        // redirects are never followed: RequestOptions.setFollowRedirects(false) on every request
+        this.client = vertx.createHttpClient(new HttpClientOptions(options)
+                .setForceSni(true) // the SNI is the URL's host even though the connection goes to an address
+                .setVerifyHost(true)
+                .setConnectTimeout(10_000)
+                .setMaxHeaderSize(16 * 1024));
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
 
     /** POSTs a JSON text to the URL the channel's configuration holds under {@code urlKey}. */
     public SendResult post(Channel channel, String urlKey, String json, Duration timeout) {
@@ -39,45 +78,108 @@ public class HttpTransport {
         return send(url, "POST", Map.of(), utf8(json), timeout);
     }
 
-    /** Sends a JSON body and classifies the answer. */
+    /** Sends a JSON body to the checked address of {@code url} and classifies the answer. */
     public SendResult send(String url, String method, Map<String, String> headers, byte[] body, Duration timeout) {
-        HttpRequest.Builder request;
+        TargetPolicy.Checked checked = policy.check(url);
+        if (checked.refused()) {
+            return SendResult.failed("target refused: the URL " + checked.refusal());
+        }
+        TargetPolicy.Target target = checked.target();
+        RequestOptions request;
         try {
-            request = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(timeout)
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header("User-Agent", "Vigil-Notifier/1")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-            headers.forEach((name, value) -> {
-                if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                    request.setHeader(name, value);
+            request = new RequestOptions()
+                    .setMethod(HttpMethod.valueOf(method))
+                    .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+                    .setHost(target.host())
+                    .setPort(target.port())
+                    .setSsl(target.https())
+                    .setURI(target.requestUri())
+                    .setFollowRedirects(false)
+                    .setConnectTimeout(Math.min(10_000, Math.max(1, timeout.toMillis())))
+                    .setIdleTimeout(Math.max(1, timeout.toMillis()))
+                    .putHeader("Host", target.hostHeader())
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .putHeader("User-Agent", "Vigil-Notifier/1");
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (!validHeader(header.getKey(), header.getValue())) {
+                    return SendResult.failed("a configured header is not valid");
                 }
-            });
+                if (!RESTRICTED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                    request.putHeader(header.getKey(), header.getValue());
+                }
+            }
         } catch (IllegalArgumentException e) {
             return SendResult.failed("the target URL or a configured header is not valid");
         }
+        CompletableFuture<SendResult> answer = new CompletableFuture<>();
+        client.request(request)
+                .compose(sending -> sending.send(Buffer.buffer(body)).onSuccess(response -> drain(sending, response)))
+                .onSuccess(response -> answer.complete(SendResult.ofHttp(response.statusCode(),
+                        response.getHeader("Retry-After"), response.getHeader("Location"))))
+                .onFailure(answer::completeExceptionally);
         try {
-            HttpResponse<Void> response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
-                    .get(timeout.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
-            return SendResult.ofHttp(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null));
-        } catch (java.util.concurrent.TimeoutException e) {
+            return answer.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
             return SendResult.retry("no answer within " + timeout.toMillis() + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpTimeoutException) {
-                return SendResult.retry("no answer within " + timeout.toMillis() + " ms");
-            }
-            if (cause instanceof java.net.ConnectException) {
-                return SendResult.retry("cannot connect to the target");
-            }
-            if (cause instanceof IOException) {
-                return SendResult.retry("connection error: " + cause.getClass().getSimpleName());
-            }
-            return SendResult.retry("send error: " + (cause == null ? e : cause).getClass().getSimpleName());
+        } catch (ExecutionException e) {
+            return failure(e.getCause(), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return SendResult.retry("interrupted while sending");
         }
+    }
+
+    /** Reads the answer's body to the end (so the connection can be reused), dropping the connection past the cap. */
+    private static void drain(io.vertx.core.http.HttpClientRequest request, HttpClientResponse response) {
+        AtomicLong read = new AtomicLong();
+        response.handler(chunk -> {
+            if (read.addAndGet(chunk.length()) > MAX_DRAIN) {
+                request.reset();
+            }
+        });
+        response.exceptionHandler(ignored -> {
+            // the outcome was decided by the status; a body cut short changes nothing
+        });
+    }
+
+    private static SendResult failure(Throwable cause, Duration timeout) {
+        if (cause instanceof io.vertx.core.impl.NoStackTraceTimeoutException || cause instanceof TimeoutException
+                || (cause != null && cause.getClass().getSimpleName().contains("Timeout"))) {
+            return SendResult.retry("no answer within " + timeout.toMillis() + " ms");
+        }
+        if (cause instanceof java.net.ConnectException) {
+            return SendResult.retry("cannot connect to the target");
+        }
+        if (cause instanceof IOException) {
+            return SendResult.retry("connection error: " + cause.getClass().getSimpleName());
+        }
+        if (cause instanceof io.vertx.core.VertxException) {
+            // Vert.x's messages may name the request's path (a Slack webhook's path is its secret): never quoted
+            String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
+            return SendResult.retry("connection error: " + (message.contains("closed") ? "the connection was closed"
+                    : cause.getClass().getSimpleName()));
+        }
+        return SendResult.retry("send error: " + (cause == null ? "unknown" : cause.getClass().getSimpleName()));
+    }
+
+    /** A header name is a token and a value has no control characters other than tab (no CR/LF injection). */
+    private static boolean validHeader(String name, String value) {
+        if (name == null || name.isEmpty() || value == null) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 32 || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 32 && c != '\t') || c == 127) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** UTF-8 bytes of a JSON text. */

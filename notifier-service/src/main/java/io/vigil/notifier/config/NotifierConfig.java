@@ -12,6 +12,12 @@ public interface NotifierConfig {
     @WithDefault("false")
     boolean allowPrivateTargets();
 
+    /**
+     * {@code VIGIL_INTERNAL_TOKEN}: the secret the evaluator sends on every call of the internal API (at least 24
+     * characters); without it every internal call is answered 401.
+     */
+    java.util.Optional<String> internalToken();
+
     /** The sender address of alert emails. */
     @WithDefault("vigil@localhost")
     String mailFrom();

@@ -12,6 +12,7 @@ import io.vigil.notifier.channel.ChannelSender;
 import io.vigil.notifier.channel.HttpTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +27,15 @@ public class SlackSender implements ChannelSender {
 
     /** Digest entries listed with their reason and link; the rest are named compactly. */
     static final int DETAILED = 20;
+
+    /** Slack's most blocks in a message. */
+    public static final int MAX_BLOCKS = 50;
+
+    /** Slack's most characters in a section's text. */
+    public static final int SECTION_CHARS = 3000;
+
+    /** The most characters of text in one message, top-level text and every block together (Slack cuts at 40,000). */
+    public static final int TEXT_BUDGET = 38_000;
 
     private final HttpTransport http;
 
@@ -46,14 +56,16 @@ public class SlackSender implements ChannelSender {
     /** The Slack payload for a notification. */
     public static String message(Notification n) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("text", escape(n.summary()));
+        String summary = cut(escape(n.summary()), SECTION_CHARS);
+        root.put("text", summary);
         ObjectNode attachment = root.putArray("attachments").addObject();
         attachment.put("color", n.colour());
         ArrayNode blocks = attachment.putArray("blocks");
         ObjectNode header = blocks.addObject().put("type", "header");
-        header.putObject("text").put("type", "plain_text").put("text", cut(n.title(), 150)).put("emoji", true);
+        String title = cut(n.title(), 150);
+        header.putObject("text").put("type", "plain_text").put("text", title).put("emoji", true);
         if (n.kind() == DeliveryKind.DIGEST) {
-            digest(blocks, n);
+            digest(blocks, n, summary.length() + title.length());
             return root.toString();
         }
         ObjectNode section = blocks.addObject().put("type", "section");
@@ -71,36 +83,68 @@ public class SlackSender implements ChannelSender {
     }
 
     /**
-     * A digest names every monitor: the first {@value #DETAILED} with their reason and a link, the
-     * rest compactly, in sections within Slack's limits (3000 characters a section, 50 blocks).
+     * A digest names as many monitors as fit Slack's limits ({@value #MAX_BLOCKS} blocks, {@value #SECTION_CHARS}
+     * characters a section, {@value #TEXT_BUDGET} characters of text in all), the first {@value #DETAILED} with their
+     * reason and a link, the rest compactly, then "… and N more" with a link to the monitor list. The most that fit
+     * is found by bisection over the number named (a message naming more is never smaller).
      */
-    private static void digest(ArrayNode blocks, Notification n) {
+    private static void digest(ArrayNode blocks, Notification n, int used) {
+        int size = n.entries().size();
+        int low = 0;
+        int high = size;
+        while (low < high) {
+            int mid = (low + high + 1) >>> 1;
+            if (fits(digestSections(n, mid), blocks.size(), used)) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        digestSections(n, low).forEach(text -> addSection(blocks, text));
+    }
+
+    private static boolean fits(List<String> sections, int blocksBefore, int used) {
+        int total = used;
+        for (String section : sections) {
+            if (section.length() > SECTION_CHARS) {
+                return false;
+            }
+            total += section.length();
+        }
+        return blocksBefore + sections.size() <= MAX_BLOCKS && total <= TEXT_BUDGET;
+    }
+
+    /** The sections of a digest naming its first {@code named} monitors (and the "… and N more" line when not all). */
+    private static List<String> digestSections(Notification n, int named) {
+        List<String> sections = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         List<Notification.Entry> entries = n.entries();
-        for (int i = 0; i < entries.size(); i++) {
+        for (int i = 0; i < named; i++) {
             Notification.Entry entry = entries.get(i);
+            String name = escape(Notification.cut(entry.monitorName(), Notification.NAME_LIMIT));
             String piece;
             if (i < DETAILED) {
-                piece = "• " + (entry.link() == null ? "*" + escape(entry.monitorName()) + "*"
-                        : "<" + linkTarget(entry.link()) + "|" + escape(entry.monitorName()) + ">")
+                piece = "• " + (entry.link() == null ? "*" + name + "*" : "<" + linkTarget(entry.link()) + "|" + name + ">")
                         + " is *" + entry.status() + "*" + (entry.reasonText() == null ? "" : ": " + cut(escape(entry.reasonText()), 200))
                         + " (" + Notification.readable(entry.occurredAt()) + ")\n";
             } else {
-                piece = (i == DETAILED ? "*Also:* " : ", ") + escape(entry.monitorName()) + " (" + entry.status() + ")";
+                piece = (i == DETAILED || text.isEmpty() ? "*Also:* " : ", ") + name + " (" + entry.status() + ")";
             }
-            if (text.length() + piece.length() > 2900) {
-                if (blocks.size() >= 49) {
-                    text.append(" … and ").append(entries.size() - i).append(" more");
-                    break;
-                }
-                addSection(blocks, text.toString());
+            if (!text.isEmpty() && text.length() + piece.length() > SECTION_CHARS - 100) {
+                sections.add(text.toString());
                 text.setLength(0);
             }
             text.append(piece);
         }
         if (!text.isEmpty()) {
-            addSection(blocks, text.toString());
+            sections.add(text.toString());
         }
+        if (named < entries.size()) {
+            String list = n.monitorListLink();
+            sections.add("… and " + (entries.size() - named) + " more"
+                    + (list == null ? "" : ": <" + linkTarget(list) + "|see the monitor list>"));
+        }
+        return sections;
     }
 
     private static void addSection(ArrayNode blocks, String mrkdwn) {

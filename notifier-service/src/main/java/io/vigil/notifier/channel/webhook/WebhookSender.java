@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -21,7 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Webhooks: the JSON event of API.md section 4, with the channel's method and headers; with a
- * {@code secret}, {@code X-Vigil-Signature: sha256=<hex HMAC-SHA256 of the body>}. The event's
+ * {@code secret}, {@code X-Vigil-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">}, so a receiver
+ * can refuse a stale or replayed request (the time is the send's, new on every retry). The event's
  * {@code eventId} is the delivery id, the same on every retry. A "no longer watched" notice has
  * {@code type} {@code notice} (an addition to the alert/reminder/test types).
  */
@@ -33,9 +35,11 @@ public class WebhookSender implements ChannelSender {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpTransport http;
+    private final InstantSource clock;
 
-    public WebhookSender(HttpTransport http) {
+    public WebhookSender(HttpTransport http, InstantSource clock) {
         this.http = http;
+        this.clock = clock;
     }
 
     @Override
@@ -55,7 +59,7 @@ public class WebhookSender implements ChannelSender {
         headers.put("X-Vigil-Event-Id", notification.eventId().toString());
         String secret = channel.text("secret");
         if (secret != null && !secret.isEmpty()) {
-            headers.put(SIGNATURE_HEADER, "sha256=" + hmacSha256Hex(secret, body));
+            headers.put(SIGNATURE_HEADER, signature(secret, clock.instant().getEpochSecond(), body));
         }
         return http.send(url, method, headers, body, timeout);
     }
@@ -84,6 +88,15 @@ public class WebhookSender implements ChannelSender {
         root.put("link", n.link());
         root.put("lastPingBody", n.lastPingBody());
         return root.toString();
+    }
+
+    /** The signature header's value: {@code t=<unixSeconds>,v1=<hex HMAC-SHA256 of "<unixSeconds>.<body>">}. */
+    public static String signature(String secret, long unixSeconds, byte[] body) {
+        byte[] prefix = (unixSeconds + ".").getBytes(StandardCharsets.US_ASCII);
+        byte[] signed = new byte[prefix.length + body.length];
+        System.arraycopy(prefix, 0, signed, 0, prefix.length);
+        System.arraycopy(body, 0, signed, prefix.length, body.length);
+        return "t=" + unixSeconds + ",v1=" + hmacSha256Hex(secret, signed);
     }
 
     /** Lower-case hex HMAC-SHA256 of {@code body} keyed by {@code secret} (UTF-8). */
