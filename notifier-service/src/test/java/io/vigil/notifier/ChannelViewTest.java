@@ -154,7 +154,7 @@ class ChannelViewTest {
         Fixtures.publish(new Fixtures.Monitor("sealed-channel", sealed).down());
         await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/sealed").size() == 1);
 
-        List<Map<String, Object>> letters = given().get("/internal/v1/dead-letters?limit=1000").then().statusCode(200)
+        List<Map<String, Object>> letters = Fixtures.internal().get("/internal/v1/dead-letters?limit=1000").then().statusCode(200)
                 .extract().jsonPath().getList("$");
         assertThat(letters).filteredOn(letter -> Topics.CHANNELS.equals(letter.get("topic")))
                 .extracting(letter -> letter.get("key") + ": " + letter.get("reason"))
