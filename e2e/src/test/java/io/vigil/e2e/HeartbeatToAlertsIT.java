@@ -12,7 +12,6 @@ import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.SharedInfra;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,23 +43,11 @@ class HeartbeatToAlertsIT {
         int evaluatorPort = FreePorts.take();
         int notifierPort = FreePorts.take();
         EmbeddedPostgresServer postgres = SharedInfra.postgres();
-        Map<String, String> env = new HashMap<>();
-        env.put("VIGIL_KAFKA_BOOTSTRAP", SharedInfra.kafka().bootstrapServers());
-        env.put("VIGIL_DB_URL", postgres.jdbcUrl());
-        env.put("VIGIL_DB_USER", EmbeddedPostgresServer.USER);
-        env.put("VIGIL_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+        Map<String, String> env = StackEnv.of(SharedInfra.kafka().bootstrapServers(), postgres.jdbcUrl(), ingestPort,
+                evaluatorPort, notifierPort, ADMIN_KEY, INTERNAL_TOKEN);
         env.put("VIGIL_SMTP_HOST", "127.0.0.1");
         env.put("VIGIL_SMTP_PORT", String.valueOf(SharedInfra.smtp().port()));
         env.put("VIGIL_MAIL_FROM", "vigil@e2e.example");
-        env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true");
-        env.put("VIGIL_ADMIN_KEY", ADMIN_KEY);
-        env.put("VIGIL_INTERNAL_TOKEN", INTERNAL_TOKEN);
-        env.put("VIGIL_PUBLIC_URL", "http://127.0.0.1:" + ingestPort);
-        env.put("VIGIL_ADMIN_URL", "http://127.0.0.1:" + evaluatorPort);
-        env.put("VIGIL_NOTIFIER_URL", "http://127.0.0.1:" + notifierPort);
-        env.put("VIGIL_INGEST_PORT", String.valueOf(ingestPort));
-        env.put("VIGIL_EVALUATOR_PORT", String.valueOf(evaluatorPort));
-        env.put("VIGIL_NOTIFIER_PORT", String.valueOf(notifierPort));
 
         evaluator = ServiceProcess.start("evaluator-service", evaluatorPort, env);
         notifier = ServiceProcess.start("notifier-service", notifierPort, env);

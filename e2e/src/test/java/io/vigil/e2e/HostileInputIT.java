@@ -76,22 +76,11 @@ class HostileInputIT {
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + database);
         }
-        Map<String, String> env = new HashMap<>();
-        env.put("VIGIL_KAFKA_BOOTSTRAP", SharedInfra.kafka().bootstrapServers());
-        env.put("VIGIL_DB_URL", "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + database);
-        env.put("VIGIL_DB_USER", EmbeddedPostgresServer.USER);
-        env.put("VIGIL_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+        Map<String, String> env = StackEnv.of(SharedInfra.kafka().bootstrapServers(),
+                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + database, ports.get("ingest-service"),
+                ports.get("evaluator-service"), ports.get("notifier-service"), ADMIN_KEY, INTERNAL_TOKEN);
         env.put("VIGIL_SMTP_HOST", "127.0.0.1");
         env.put("VIGIL_SMTP_PORT", String.valueOf(SharedInfra.smtp().port()));
-        env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true");
-        env.put("VIGIL_ADMIN_KEY", ADMIN_KEY);
-        env.put("VIGIL_INTERNAL_TOKEN", INTERNAL_TOKEN);
-        env.put("VIGIL_PUBLIC_URL", "http://127.0.0.1:" + ports.get("ingest-service"));
-        env.put("VIGIL_ADMIN_URL", "http://127.0.0.1:" + ports.get("evaluator-service"));
-        env.put("VIGIL_NOTIFIER_URL", "http://127.0.0.1:" + ports.get("notifier-service"));
-        env.put("VIGIL_INGEST_PORT", String.valueOf(ports.get("ingest-service")));
-        env.put("VIGIL_EVALUATOR_PORT", String.valueOf(ports.get("evaluator-service")));
-        env.put("VIGIL_NOTIFIER_PORT", String.valueOf(ports.get("notifier-service")));
         for (String service : List.of("evaluator-service", "notifier-service", "ingest-service")) {
             services.put(service, ServiceProcess.start(service, ports.get(service), env));
         }

@@ -90,19 +90,8 @@ class OutagesIT {
         for (String service : List.of("evaluator-service", "notifier-service", "ingest-service")) {
             ports.put(service, FreePorts.take());
         }
-        env.put("VIGIL_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-        env.put("VIGIL_DB_URL", postgres.jdbcUrl());
-        env.put("VIGIL_DB_USER", EmbeddedPostgresServer.USER);
-        env.put("VIGIL_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true");
-        env.put("VIGIL_ADMIN_KEY", ADMIN_KEY);
-        env.put("VIGIL_INTERNAL_TOKEN", INTERNAL_TOKEN);
-        env.put("VIGIL_PUBLIC_URL", "http://127.0.0.1:" + ports.get("ingest-service"));
-        env.put("VIGIL_ADMIN_URL", "http://127.0.0.1:" + ports.get("evaluator-service"));
-        env.put("VIGIL_NOTIFIER_URL", "http://127.0.0.1:" + ports.get("notifier-service"));
-        env.put("VIGIL_INGEST_PORT", String.valueOf(ports.get("ingest-service")));
-        env.put("VIGIL_EVALUATOR_PORT", String.valueOf(ports.get("evaluator-service")));
-        env.put("VIGIL_NOTIFIER_PORT", String.valueOf(ports.get("notifier-service")));
+        env.putAll(StackEnv.of(kafka.bootstrapServers(), postgres.jdbcUrl(), ports.get("ingest-service"),
+                ports.get("evaluator-service"), ports.get("notifier-service"), ADMIN_KEY, INTERNAL_TOKEN));
         env.put("VIGIL_NOTIFIER_DISPATCH_CONCURRENCY", String.valueOf(NOTIFIER_CONCURRENCY));
         env.put("VIGIL_KAFKA_SESSION_TIMEOUT", "6s");
         List<ServiceProcess> launched = new ArrayList<>();
