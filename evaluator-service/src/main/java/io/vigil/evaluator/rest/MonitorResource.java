@@ -366,7 +366,7 @@ public class MonitorResource {
             input.error("slug", "must be 1 to 100 characters of lower-case letters, digits, - and _");
             slug = null;
         }
-        String description = input.text("description", false, 2000);
+        String description = input.paragraph("description", 2000);
         Set<String> tags = new LinkedHashSet<>();
         for (String tag : input.texts("tags", 50, 50)) {
             if (!TAG.matcher(tag).matches()) {
