@@ -21,6 +21,13 @@ public interface IngestConfig {
     long bodyCap();
 
     /**
+     * {@code VIGIL_PING_BODY_TIMEOUT}: how long a ping's body may take to arrive, from the request's head to its
+     * last byte; a slower body is answered 408 and its connection closed.
+     */
+    @WithDefault("30s")
+    Duration bodyTimeout();
+
+    /**
      * {@code VIGIL_TRUSTED_PROXIES}: CIDR blocks (or single addresses) of proxies whose
      * {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed. Loopback only by default: any
      * host of a private network could otherwise forge the recorded client address; name a reverse proxy's
