@@ -215,6 +215,12 @@ final class PingExchange {
         response.putHeader("Access-Control-Allow-Headers", headers == null || headers.isBlank() ? "*" : headers);
         response.putHeader("Access-Control-Max-Age", "86400");
         answered = true;
+        if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+            // a preflight's body is not read: left on the connection it would be taken for the next request
+            response.putHeader("Connection", "close");
+            routes.withCommonHeaders(response).setStatusCode(204).end().onComplete(v -> request.connection().close());
+            return;
+        }
         routes.withCommonHeaders(response).setStatusCode(204).end();
     }
 
