@@ -76,6 +76,9 @@ class ApiKeyCacheTest {
                 if (sent.size() == 64) {
                     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
                     sent.clear();
+                    if (outcomes.getOrDefault("no answer", new AtomicInteger()).get() > 1) {
+                        break; // requests wait for the table: no need to send the rest
+                    }
                 }
             }
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
@@ -129,8 +132,8 @@ class ApiKeyCacheTest {
             insert.setTimestamp(3, Timestamp.from(Instant.now()));
             insert.executeUpdate();
         }
-        // a miss reloads the copy when it is older than the miss interval (1 s)
-        Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200)).until(() ->
+        // a miss reloads the copy when it is older than the miss interval (1 s); the bound allows for a loaded machine
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
                 key(secret).get("/api/v1/monitors?limit=1").statusCode() == 200);
     }
 

@@ -34,7 +34,10 @@ class BadgeTest {
         given().get(path).then().statusCode(200);
         // every way of putting the other monitor's slug, name or id into my badge URL is a 404
         String id = path.substring("/badge/".length(), path.length() - ".svg".length());
+        String folder = path.substring(0, path.lastIndexOf('/') + 1);
         for (String guess : List.of(theirs.getString("slug"), theirs.getString("name"), theirs.getString("id"))) {
+            given().get(folder + guess + ".svg").then().statusCode(404);
+            given().get(folder + guess + ".json").then().statusCode(404);
             given().get("/badge/" + guess + ".svg").then().statusCode(404);
             given().get("/badge/" + id + "/" + guess + ".svg").then().statusCode(404);
             given().get("/badge/tag/" + guess + ".svg").then().statusCode(404);
