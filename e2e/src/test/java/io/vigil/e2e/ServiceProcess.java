@@ -40,7 +40,12 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code module}'s packaged jar with {@code env} on {@code port} and waits until it is ready. */
     static ServiceProcess start(String module, int port, Map<String, String> env) {
-        ServiceProcess service = launch(module, module, port, env);
+        return start(module, port, env, "384m");
+    }
+
+    /** {@link #start(String, int, Map)} with a maximum heap of {@code maxHeap} ({@code -Xmx}). */
+    static ServiceProcess start(String module, int port, Map<String, String> env, String maxHeap) {
+        ServiceProcess service = launch(module, module, port, env, maxHeap);
         service.awaitReady();
         return service;
     }
@@ -50,6 +55,10 @@ final class ServiceProcess implements AutoCloseable {
      * waiting for it: several instances can then start at the same moment.
      */
     static ServiceProcess launch(String module, String instance, int port, Map<String, String> env) {
+        return launch(module, instance, port, env, "384m");
+    }
+
+    private static ServiceProcess launch(String module, String instance, int port, Map<String, String> env, String maxHeap) {
         Path root = Path.of(System.getProperty("vigil.root", "..")).toAbsolutePath().normalize();
         Path jar = root.resolve(module).resolve(System.getProperty("vigil.services.target", "target"))
                 .resolve("quarkus-app/quarkus-run.jar");
@@ -61,7 +70,7 @@ final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(logs);
             Path log = logs.resolve(instance + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-jar", jar.toString()))
+            ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx" + maxHeap, "-jar", jar.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("VIGIL_SECRETS_KEY", SECRETS_KEY); // the same in every service of this JVM

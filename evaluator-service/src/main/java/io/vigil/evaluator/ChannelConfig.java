@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The rules of a channel's {@code config} per type (API.md section 3): which fields it has, which are
  * required, and which are secrets. Secrets (webhook URLs, webhook secrets and header values) are masked
- * in every answer; a masked value sent back (a GET body PUT back) keeps the stored secret.
+ * in every answer; a masked value sent back (a GET body PUT back) keeps the stored secret only while the
+ * target (scheme, host, port, path) is the stored one.
  */
 public final class ChannelConfig {
 
@@ -158,27 +159,94 @@ public final class ChannelConfig {
 
     /**
      * Puts stored secrets back where a request sent their masked form, so a channel read with GET can be
-     * PUT back unchanged. A value that differs from the mask is taken as new.
+     * PUT back unchanged. A value that differs from the mask is taken as new. A masked value stands for the
+     * stored one only while the target is the stored one (same scheme, host, port and path, see
+     * {@link #sameTarget}): a webhook whose {@code url} changes must be sent its {@code secret} and masked
+     * header values again, each one reported to {@code error} otherwise; a masked Slack or Teams
+     * {@code webhookUrl} shows its scheme, host and port and hides its path, so it stands for the stored URL
+     * only when it is exactly the masked form of it.
      */
-    public static ObjectNode unmasked(ChannelType type, JsonNode incoming, ChannelType storedType, ObjectNode stored) {
+    public static ObjectNode unmasked(ChannelType type, JsonNode incoming, ChannelType storedType, ObjectNode stored,
+                                      BiConsumer<String, String> error) {
         if (!(incoming instanceof ObjectNode given) || type != storedType || stored == null) {
             return incoming instanceof ObjectNode object ? object : null;
         }
         ObjectNode out = given.deepCopy();
         ObjectNode shown = masked(storedType, stored);
-        for (String field : new String[] {"webhookUrl", "url", "secret"}) {
+        for (String field : new String[] {"webhookUrl", "url"}) {
             if (out.has(field) && stored.has(field) && Objects.equals(out.get(field), shown.get(field))) {
                 out.set(field, stored.get(field));
             }
         }
-        if (out.get("headers") instanceof ObjectNode headers && stored.get("headers") instanceof ObjectNode storedHeaders) {
-            headers.fieldNames().forEachRemaining(name -> {
-                if (MASK.equals(headers.get(name).asText()) && storedHeaders.has(name)) {
+        if (type != ChannelType.WEBHOOK) {
+            return out;
+        }
+        boolean retargeted = !sameTarget(out.path("url").asText(null), stored.path("url").asText(null));
+        if (MASK.equals(out.path("secret").asText(null))) {
+            if (retargeted) {
+                error.accept("config.secret", "is masked, but the url's scheme, host, port or path changed; "
+                        + "send the secret again (or null)");
+                out.remove("secret");
+            } else if (stored.hasNonNull("secret")) {
+                out.set("secret", stored.get("secret"));
+            }
+        }
+        if (out.get("headers") instanceof ObjectNode headers) {
+            JsonNode storedHeaders = stored.path("headers");
+            for (String name : iterable(headers.fieldNames())) {
+                if (!MASK.equals(headers.get(name).asText(null))) {
+                    continue;
+                }
+                if (retargeted) {
+                    error.accept("config.headers." + name, "is masked, but the url's scheme, host, port or path "
+                            + "changed; send the header's value again");
+                    headers.remove(name);
+                } else if (storedHeaders.has(name)) {
                     headers.set(name, storedHeaders.get(name));
                 }
-            });
+            }
         }
         return out;
+    }
+
+    /**
+     * Whether two URLs name the same target: equal scheme, host (both case-insensitive), port (the scheme's
+     * default when absent) and path ({@code ""} is {@code "/"}). Query, fragment and user info may differ.
+     * Anything unparsable is a different target.
+     */
+    static boolean sameTarget(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        try {
+            URI x = new URI(a.trim());
+            URI y = new URI(b.trim());
+            if (x.getScheme() == null || y.getScheme() == null || x.getHost() == null || y.getHost() == null) {
+                return false;
+            }
+            return x.getScheme().equalsIgnoreCase(y.getScheme()) && x.getHost().equalsIgnoreCase(y.getHost())
+                    && port(x) == port(y) && path(x).equals(path(y));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static String path(URI uri) {
+        String path = uri.getRawPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    private static <T> Iterable<T> iterable(Iterator<T> iterator) {
+        java.util.List<T> all = new java.util.ArrayList<>();
+        iterator.forEachRemaining(all::add);
+        return all;
     }
 
     private static void maskUrl(ObjectNode config, String field) {

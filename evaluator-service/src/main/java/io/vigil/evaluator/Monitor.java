@@ -7,9 +7,12 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PrePersist;
 import jakarta.persistence.SecondaryTable;
 import jakarta.persistence.Table;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -134,6 +137,13 @@ public class Monitor extends PanacheEntityBase {
 
     /** Grows with every change; orders the registry records ingest sees. */
     public long version = 1;
+
+    /**
+     * The unguessable part of the monitor's badge URLs (160 random bits, URL-safe): badges need no API key, so
+     * knowing this id is what lets one see the status; {@code rotate-badge} replaces it.
+     */
+    @Column(name = "badge_id")
+    public String badgeId;
 
     @Column(name = "created_at")
     public Instant createdAt;
@@ -274,5 +284,21 @@ public class Monitor extends PanacheEntityBase {
         Monitor monitor = findById(id);
         getEntityManager().refresh(monitor); // loaded before the lock: read it again
         return monitor;
+    }
+
+    private static final SecureRandom BADGE_IDS = new SecureRandom();
+
+    /** A new badge id: 160 random bits as 27 URL-safe characters. */
+    public static String newBadgeId() {
+        byte[] bytes = new byte[20];
+        BADGE_IDS.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    @PrePersist
+    void giveBadgeId() {
+        if (badgeId == null) {
+            badgeId = newBadgeId();
+        }
     }
 }

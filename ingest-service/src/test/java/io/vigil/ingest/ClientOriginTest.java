@@ -8,20 +8,20 @@ import org.junit.jupiter.api.Test;
 
 class ClientOriginTest {
 
-    private final TrustedProxies defaults = TrustedProxies.of(List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12",
+    private final TrustedProxies withPrivateRanges = TrustedProxies.of(List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12",
             "192.168.0.0/16", "fc00::/7"));
 
     @Test
     void believesForwardedHeadersOnlyFromTrustedProxies() {
-        assertThat(ClientOrigin.of("10.1.2.3", "http", "198.51.100.4:8080, 10.0.0.9", "https", defaults))
+        assertThat(ClientOrigin.of("10.1.2.3", "http", "198.51.100.4:8080, 10.0.0.9", "https", withPrivateRanges))
                 .isEqualTo(new ClientOrigin("198.51.100.4", "https"));
-        assertThat(ClientOrigin.of("203.0.113.9", "http", "198.51.100.4", "https", defaults))
+        assertThat(ClientOrigin.of("203.0.113.9", "http", "198.51.100.4", "https", withPrivateRanges))
                 .isEqualTo(new ClientOrigin("203.0.113.9", "http"));
-        assertThat(ClientOrigin.of("172.32.0.1", "http", "198.51.100.4", null, defaults).remoteAddr()).isEqualTo("172.32.0.1");
-        assertThat(ClientOrigin.of("172.31.255.1", "http", "198.51.100.4", null, defaults).remoteAddr()).isEqualTo("198.51.100.4");
-        assertThat(ClientOrigin.of("0:0:0:0:0:0:0:1", "http", "[2001:db8::1]:443", null, defaults).remoteAddr()).isEqualTo("[2001:db8::1]:443");
-        assertThat(ClientOrigin.of("fd00::5", "http", "2001:db8::1", null, defaults).remoteAddr()).isEqualTo("2001:db8::1");
-        assertThat(ClientOrigin.of("127.0.0.1", "http", null, null, defaults)).isEqualTo(new ClientOrigin("127.0.0.1", "http"));
+        assertThat(ClientOrigin.of("172.32.0.1", "http", "198.51.100.4", null, withPrivateRanges).remoteAddr()).isEqualTo("172.32.0.1");
+        assertThat(ClientOrigin.of("172.31.255.1", "http", "198.51.100.4", null, withPrivateRanges).remoteAddr()).isEqualTo("198.51.100.4");
+        assertThat(ClientOrigin.of("0:0:0:0:0:0:0:1", "http", "[2001:db8::1]:443", null, withPrivateRanges).remoteAddr()).isEqualTo("[2001:db8::1]:443");
+        assertThat(ClientOrigin.of("fd00::5", "http", "2001:db8::1", null, withPrivateRanges).remoteAddr()).isEqualTo("2001:db8::1");
+        assertThat(ClientOrigin.of("127.0.0.1", "http", null, null, withPrivateRanges)).isEqualTo(new ClientOrigin("127.0.0.1", "http"));
     }
 
     @Test

@@ -266,6 +266,20 @@ class PingApiTest {
         }
     }
 
+    @Inject
+    io.vigil.ingest.config.IngestConfig config;
+
+    @Test
+    void trustsOnlyLoopbackProxiesByDefault() {
+        TrustedProxies proxies = TrustedProxies.of(config.trustedProxies());
+        assertThat(List.of("127.0.0.1", "127.8.9.10", "::1", "0:0:0:0:0:0:0:1")).allMatch(proxies::trusts);
+        assertThat(List.of("10.0.0.1", "172.16.0.1", "172.31.255.254", "192.168.1.1", "fd00::1", "fc00::5", "169.254.1.1",
+                "100.64.0.1", "203.0.113.7")).noneMatch(proxies::trusts);
+        // so a private peer's forwarded headers are not believed
+        assertThat(ClientOrigin.of("10.1.2.3", "http", "198.51.100.4", "https", proxies))
+                .isEqualTo(new ClientOrigin("10.1.2.3", "http"));
+    }
+
     @Test
     void recordsClientDetailsFromATrustedProxy() {
         Broker.Monitor monitor = pingable();

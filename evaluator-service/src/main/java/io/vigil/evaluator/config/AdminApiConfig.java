@@ -9,7 +9,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "vigil.evaluator.api")
 public interface AdminApiConfig {
 
-    /** {@code VIGIL_ADMIN_KEY}: a full API key ensured at every start (also how a lost key is recovered). */
+    /**
+     * {@code VIGIL_ADMIN_KEY}: a full API key ensured at every start (also how a lost key is recovered); at least
+     * 24 characters, or the evaluator does not start.
+     */
     Optional<String> adminKey();
 
     /** {@code VIGIL_PUBLIC_URL}: the ingest service's public base URL, the base of every ping URL. */
@@ -41,4 +44,19 @@ public interface AdminApiConfig {
     /** Request bodies larger than this many bytes are refused with 413. */
     @WithDefault("262144")
     long maxBodyBytes();
+
+    /**
+     * {@code VIGIL_API_KEY_CACHE_TTL}: how long authentication trusts its in-memory copy of the API keys; a key
+     * deleted through another evaluator instance stops working here within this time.
+     */
+    @WithDefault("PT5S")
+    Duration keyCacheTtl();
+
+    /**
+     * {@code VIGIL_API_KEY_MISS_RELOAD}: an unknown secret reloads the key copy only when it is older than this,
+     * so a key created through another instance works at once and a flood of bogus keys reads the key table at
+     * most once per this interval.
+     */
+    @WithDefault("PT1S")
+    Duration keyMissReload();
 }

@@ -18,13 +18,15 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Status badges that need no API key, at URLs made unguessable by the installation's badge key (full
- * keys see a monitor's {@code badgeUrl}): an SVG and a shields.io endpoint JSON, per monitor
- * ({@code /badge/{key}/{slug}.svg}) and per tag ({@code /badge/{key}/tag/{tag}.svg}).
+ * Status badges that need no API key, at URLs made unguessable by a badge id of the monitor's or the tag's
+ * own (full keys see a monitor's {@code badgeUrl} and {@code tagBadgeUrls}): an SVG and a shields.io endpoint
+ * JSON, per monitor ({@code /badge/{id}.svg}) and per tag ({@code /badge/tag/{id}.svg}). An unknown id is 404.
  */
-@Path("/badge/{key}")
+@Path("/badge")
 @Tag(name = "Badges")
 public class BadgeResource {
+
+    private static final java.util.regex.Pattern BADGE_ID = java.util.regex.Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
 
     private final Badges badges;
 
@@ -34,24 +36,24 @@ public class BadgeResource {
 
     @GET
     @Path("/{file}")
-    @Operation(summary = "A monitor's badge", description = "{slug}.svg for an SVG badge, {slug}.json for a shields.io endpoint badge. No API key.")
+    @Operation(summary = "A monitor's badge", description = "{badge id}.svg for an SVG badge, {badge id}.json for a shields.io endpoint badge. No API key.")
     @APIResponse(responseCode = "200", description = "The badge", content = {
             @Content(mediaType = "image/svg+xml"),
             @Content(mediaType = "application/json", examples = @ExampleObject(name = "shields.io",
                     value = "{\"schemaVersion\":1,\"label\":\"nightly-backup\",\"message\":\"up\",\"color\":\"brightgreen\"}"))})
-    @APIResponse(responseCode = "404", description = "Unknown key or monitor")
-    public Response monitor(@PathParam("key") String key, @PathParam("file") String file) {
-        return answer(file, name -> badges.monitor(key, name));
+    @APIResponse(responseCode = "404", description = "No monitor has this badge id")
+    public Response monitor(@PathParam("file") String file) {
+        return answer(file, badges::monitor);
     }
 
     @GET
     @Path("/tag/{file}")
-    @Operation(summary = "A tag's badge", description = "{tag}.svg or {tag}.json: DOWN if any monitor with the tag is DOWN, "
+    @Operation(summary = "A tag's badge", description = "{badge id}.svg or {badge id}.json: DOWN if any monitor with the tag is DOWN, "
             + "else LATE if any is LATE, else UP. No API key.")
     @APIResponse(responseCode = "200", description = "The badge")
-    @APIResponse(responseCode = "404", description = "Unknown key or tag")
-    public Response tag(@PathParam("key") String key, @PathParam("file") String file) {
-        return answer(file, name -> badges.tag(key, name));
+    @APIResponse(responseCode = "404", description = "No tag in use has this badge id")
+    public Response tag(@PathParam("file") String file) {
+        return answer(file, badges::tag);
     }
 
     private static Response answer(String file, java.util.function.Function<String, Optional<Badges.Badge>> lookup) {
@@ -60,8 +62,11 @@ public class BadgeResource {
         if (!svg && !json) {
             throw new NotFoundException("Badges end in .svg or .json.");
         }
-        String name = file.substring(0, file.length() - (svg ? 4 : 5));
-        Badges.Badge badge = lookup.apply(name).orElseThrow(() -> new NotFoundException("There is no such badge."));
+        String id = file.substring(0, file.length() - (svg ? 4 : 5));
+        if (!BADGE_ID.matcher(id).matches()) {
+            throw new NotFoundException("There is no such badge.");
+        }
+        Badges.Badge badge = lookup.apply(id).orElseThrow(() -> new NotFoundException("There is no such badge."));
         Response.ResponseBuilder builder = svg
                 ? Response.ok(svg(badge)).type("image/svg+xml;charset=utf-8")
                 : Response.ok(shields(badge)).type("application/json");

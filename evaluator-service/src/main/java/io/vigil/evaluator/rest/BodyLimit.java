@@ -2,8 +2,6 @@ package io.vigil.evaluator.rest;
 
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -13,8 +11,6 @@ import io.vigil.evaluator.config.AdminApiConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * The one request body limit ({@code vigil.evaluator.api.max-body-bytes}): a larger body is a 413
@@ -22,14 +18,12 @@ import java.util.Set;
  * (refused as soon as the limit is passed; the rest is discarded unread). Bodies within the limit are
  * read here, so nothing after this route ever holds more than the limit in memory.
  * {@code quarkus.http.limits.max-body-size} stays above this limit and is never the one that answers.
- * A body that cannot be read (a broken chunk, a malformed form) is a 400 problem, a multipart one a 415.
  */
 @ApplicationScoped
 public class BodyLimit {
 
     /** Set while this route reads the body, so that its failure handler knows a failure is the body's. */
     private static final String READING = "vigil.body-reading";
-    private static final Set<HttpMethod> HAS_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
     private final AdminApiConfig config;
 
@@ -39,21 +33,21 @@ public class BodyLimit {
 
     void install(@Observes Router router) {
         long limit = config.maxBodyBytes();
-        Buffer tooLarge = problem("too-large", 413, "Content too large", "The request body is larger than " + limit + " bytes.");
-        Buffer multipart = problem("unsupported-media-type", 415, "Unsupported media type",
-                "Multipart bodies are not taken here; send application/json.");
-        Buffer unreadable = problem("unreadable-body", 400, "Unreadable body", "The request body could not be read.");
+        Buffer tooLarge = Buffer.buffer(Json.write(ProblemMapper.problem("too-large", 413, "Content too large",
+                "The request body is larger than " + limit + " bytes.", List.of())));
         BodyHandler reader = BodyHandler.create(false).setBodyLimit(limit);
+        Buffer unreadable = Buffer.buffer(Json.write(ProblemMapper.problem("unreadable-body", 400, "Unreadable body",
+                "The request body could not be read.", List.of())));
+        Buffer form = Buffer.buffer(Json.write(ProblemMapper.problem("unsupported-media-type", 415, "Unsupported media type",
+                "The admin API takes JSON bodies, not forms (multipart or application/x-www-form-urlencoded).", List.of())));
         router.route().order(RouteConstants.ROUTE_ORDER_BODY_HANDLER).handler(context -> {
-            String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
-            if (declaredLength(context) > limit) {
+            long length = declaredLength(context);
+            if (length > limit) {
                 refuse(context, 413, tooLarge);
-            } else if (isForm(type, "multipart/form-data")) {
-                // no endpoint takes one, and the form decoder fails on a malformed boundary
-                refuse(context, 415, multipart);
-            } else if (isForm(type, "application/x-www-form-urlencoded") && !HAS_BODY.contains(context.request().method())) {
-                // the form decoder refuses a GET, HEAD or OPTIONS; such a request has no form to read
-                context.next();
+            } else if (form(context, length)) {
+                // no endpoint takes a form, and the body reader would decode one: with a 500 for a read method,
+                // for a long field, ...
+                refuse(context, 415, form);
             } else {
                 context.put(READING, Boolean.TRUE);
                 reader.handle(context);
@@ -64,7 +58,7 @@ public class BodyLimit {
             } else if (context.statusCode() == 413) {
                 refuse(context, 413, tooLarge);
             } else {
-                // a broken chunk, a connection cut mid-body, a form the decoder rejects
+                // a broken chunk, a connection cut mid-body
                 refuse(context, 400, unreadable);
             }
         });
@@ -78,14 +72,6 @@ public class BodyLimit {
         });
     }
 
-    private static Buffer problem(String type, int status, String title, String detail) {
-        return Buffer.buffer(Json.write(ProblemMapper.problem(type, status, title, detail, List.of())));
-    }
-
-    private static boolean isForm(String contentType, String form) {
-        return contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith(form);
-    }
-
     private static long declaredLength(RoutingContext context) {
         String length = context.request().getHeader("Content-Length");
         try {
@@ -93,6 +79,25 @@ public class BodyLimit {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * A form content type on a request that has a body, or on any request of a method that has none (an empty
+     * form body, as {@code curl -d ''} sends, still passes for POST, PUT, PATCH and DELETE).
+     */
+    private static boolean form(RoutingContext context, long length) {
+        String type = context.request().getHeader("Content-Type");
+        if (type == null) {
+            return false;
+        }
+        String lower = type.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.contains("multipart/") && !lower.contains("application/x-www-form-urlencoded")) {
+            return false;
+        }
+        return switch (context.request().method().name()) {
+            case "POST", "PUT", "PATCH", "DELETE" -> length != 0;
+            default -> true;
+        };
     }
 
     private static void refuse(RoutingContext context, int status, Buffer problem) {

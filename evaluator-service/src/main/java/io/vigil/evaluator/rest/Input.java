@@ -79,8 +79,21 @@ final class Input {
         return errors;
     }
 
-    /** A text field; blank counts as absent for a required field. */
+    /**
+     * A single-line text field; blank counts as absent for a required field. A control character (C0, DEL, C1)
+     * or a Unicode line or paragraph separator anywhere in it is refused: names end up in email subjects, HTTP
+     * headers and chat messages, where a line break could inject headers or fake lines.
+     */
     String text(String field, boolean required, int maxLength) {
+        return text(field, required, maxLength, false);
+    }
+
+    /** A free text that may span lines: like {@link #text}, but tab, LF and CR are allowed. */
+    String paragraph(String field, int maxLength) {
+        return text(field, false, maxLength, true);
+    }
+
+    private String text(String field, boolean required, int maxLength, boolean lines) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             if (required) {
@@ -90,6 +103,11 @@ final class Input {
         }
         if (!value.isTextual()) {
             error(field, "must be a string");
+            return null;
+        }
+        if (hasControl(value.asText(), lines)) {
+            error(field, lines ? "must not contain control characters other than tab and line breaks"
+                    : "must be a single line without control characters");
             return null;
         }
         String text = value.asText().strip();
@@ -121,13 +139,31 @@ final class Input {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < value.size(); i++) {
             JsonNode item = value.get(i);
-            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > maxLength) {
+            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > maxLength
+                    || hasControl(item.asText(), false)) {
                 error(field + "[" + i + "]", "must be a non-blank string of at most " + maxLength + " characters");
             } else {
                 out.add(item.asText().strip());
             }
         }
         return out;
+    }
+
+    /**
+     * Whether {@code text} holds a C0 control, DEL, a C1 control or U+2028/U+2029; with {@code lines}, tab, LF
+     * and CR are allowed.
+     */
+    static boolean hasControl(String text, boolean lines) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (lines && (c == '\t' || c == '\n' || c == '\r')) {
+                continue;
+            }
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Throws the 400 naming every bad field, if there is one. */

@@ -4,19 +4,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.vigil.evaluator.Durations;
 import io.vigil.evaluator.Monitor;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * A monitor as the admin API shows it (API.md section 3): writable fields first, then the server's.
- * {@code token}, {@code pingUrl} and {@code badgeUrl} are left out for read-only keys.
+ * {@code token}, {@code pingUrl}, {@code badgeUrl} and {@code tagBadgeUrls} are left out for read-only keys.
  */
 @JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "token",
         "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "error", "pingUrl",
-        "badgeUrl", "createdAt", "updatedAt"})
+        "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MonitorJson(
         String name,
@@ -38,6 +38,7 @@ public record MonitorJson(
         ErrorJson error,
         @JsonInclude(JsonInclude.Include.NON_NULL) String pingUrl,
         @JsonInclude(JsonInclude.Include.NON_NULL) String badgeUrl,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> tagBadgeUrls,
         String createdAt,
         String updatedAt) {
 
@@ -60,12 +61,28 @@ public record MonitorJson(
         return trimSlash(publicUrl) + "/ping/" + token;
     }
 
-    /** The SVG badge URL of a monitor. */
-    static String badgeUrl(String adminUrl, String badgeKey, String slug) {
-        return trimSlash(adminUrl) + "/badge/" + badgeKey + "/" + URLEncoder.encode(slug, StandardCharsets.UTF_8) + ".svg";
+    /** The SVG badge URL of a monitor, by its badge id (the shields.io endpoint is the same with {@code .json}). */
+    static String badgeUrl(String adminUrl, String badgeId) {
+        return trimSlash(adminUrl) + "/badge/" + badgeId + ".svg";
     }
 
-    static MonitorJson of(Monitor monitor, boolean full, String publicUrl, String adminUrl, String badgeKey) {
+    /** The SVG badge URL of a tag, by the tag's badge id. */
+    static String tagBadgeUrl(String adminUrl, String badgeId) {
+        return trimSlash(adminUrl) + "/badge/tag/" + badgeId + ".svg";
+    }
+
+    /** The monitor's JSON; {@code tagBadgeIds} holds the badge ids of (at least) its tags when {@code full}. */
+    static MonitorJson of(Monitor monitor, boolean full, String publicUrl, String adminUrl, Map<String, String> tagBadgeIds) {
+        Map<String, String> tagBadges = null;
+        if (full) {
+            tagBadges = new LinkedHashMap<>();
+            for (String tag : monitor.tags) {
+                String id = tagBadgeIds.get(tag);
+                if (id != null) {
+                    tagBadges.put(tag, tagBadgeUrl(adminUrl, id));
+                }
+            }
+        }
         ScheduleJson schedule = "cron".equals(monitor.scheduleType)
                 ? new ScheduleJson("cron", null, monitor.cronExpression, monitor.timezone)
                 : new ScheduleJson("interval", monitor.everyMs == null ? null : Durations.format(Duration.ofMillis(monitor.everyMs)), null, null);
@@ -79,7 +96,7 @@ public record MonitorJson(
                 monitor.pingCount,
                 monitor.errorText == null ? null : new ErrorJson(monitor.errorText, Times.format(monitor.errorAt)),
                 full ? pingUrl(publicUrl, monitor.token) : null,
-                full ? badgeUrl(adminUrl, badgeKey, monitor.slug) : null,
+                full ? badgeUrl(adminUrl, monitor.badgeId) : null, tagBadges,
                 Times.format(monitor.createdAt), Times.format(monitor.updatedAt));
     }
 

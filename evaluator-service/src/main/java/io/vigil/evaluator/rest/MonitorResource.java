@@ -13,7 +13,7 @@ import io.vigil.evaluator.PingRecord;
 import io.vigil.evaluator.Schedule;
 import io.vigil.evaluator.config.AdminApiConfig;
 import io.vigil.evaluator.service.History;
-import io.vigil.evaluator.service.Installations;
+import io.vigil.evaluator.service.Badges;
 import io.vigil.evaluator.service.MonitorSpec;
 import io.vigil.evaluator.service.Monitors;
 import io.vigil.evaluator.service.Pages;
@@ -36,9 +36,11 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
@@ -135,7 +137,9 @@ public class MonitorResource {
             + "\"id\":\"8d0e4c1a-7b2f-4e6d-9a3c-5f1b2d7e9c40\",\"status\":\"UP\",\"running\":false,"
             + "\"lastPingAt\":\"2026-11-23T03:12:03.456Z\",\"nextDueAt\":\"2026-11-24T03:12:03.456Z\",\"lastDuration\":\"PT12M3S\","
             + "\"pingCount\":17,\"pingUrl\":\"http://localhost:8080/ping/kQ8vY2mN4pR7sT1uW3xZ5aB9cD0\","
-            + "\"badgeUrl\":\"http://localhost:8081/badge/Zb3k9Qw1Xy7Rt5Uv2Mn8Lp4Hs6/nightly-backup.svg\","
+            + "\"badgeUrl\":\"http://localhost:8081/badge/Zb3k9Qw1Xy7Rt5Uv2Mn8Lp4Hs6.svg\","
+            + "\"tagBadgeUrls\":{\"prod\":\"http://localhost:8081/badge/tag/Hq2Wm7Xc4Vb9Nz1Ls5Kd8Jf3Gp0.svg\","
+            + "\"db\":\"http://localhost:8081/badge/tag/Rt6Yu1Io3Pa8Sd4Fg7Hj2Kl9Zx5.svg\"},"
             + "\"createdAt\":\"2026-11-01T09:00:00.000Z\",\"updatedAt\":\"2026-11-01T09:00:00.000Z\"}";
 
     private static final Set<String> WRITABLE = Set.of("name", "slug", "description", "tags", "schedule", "grace",
@@ -144,7 +148,7 @@ public class MonitorResource {
     private static final Duration CRON_HORIZON = Duration.ofDays(5 * 366);
 
     private static final Set<String> SERVER = Set.of("id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration",
-            "pingCount", "error", "pingUrl", "badgeUrl", "createdAt", "updatedAt");
+            "pingCount", "error", "pingUrl", "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt");
     private static final Pattern SLUG = Pattern.compile("^[a-z0-9_-]{1,100}$");
     private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,49}$");
     private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
@@ -153,17 +157,17 @@ public class MonitorResource {
 
     private final Monitors monitors;
     private final History history;
-    private final Installations installations;
+    private final Badges badges;
     private final AdminApiConfig config;
     private final Caller caller;
     private final InstantSource clock;
 
-    public MonitorResource(Monitors monitors, History history, Installations installations, AdminApiConfig config,
+    public MonitorResource(Monitors monitors, History history, Badges badges, AdminApiConfig config,
                            Caller caller, InstantSource clock) {
         this.clock = clock;
         this.monitors = monitors;
         this.history = history;
-        this.installations = installations;
+        this.badges = badges;
         this.config = config;
         this.caller = caller;
     }
@@ -202,7 +206,11 @@ public class MonitorResource {
             }
         }
         List<String> tagList = tags.stream().map(String::trim).filter(tag -> !tag.isEmpty()).distinct().toList();
-        return Page.of(monitors.page(tagList, wanted, Pages.cursor(cursor), Pages.limit(limit)).map(this::json));
+        Pages.Page<Monitor> page = monitors.page(tagList, wanted, Pages.cursor(cursor), Pages.limit(limit));
+        Map<String, String> tagBadges = caller.full()
+                ? badges.tagBadgeIds(page.items().stream().flatMap(monitor -> monitor.tags.stream()).collect(Collectors.toSet()))
+                : Map.of();
+        return Page.of(page.map(monitor -> json(monitor, tagBadges)));
     }
 
     @GET
@@ -243,7 +251,7 @@ public class MonitorResource {
     @APIResponse(responseCode = "409", description = "Slug taken")
     public MonitorJson patch(@PathParam("id") UUID id, String body) {
         ObjectNode patch = Input.object(body);
-        MonitorJson current = MonitorJson.of(monitors.get(id), false, "", "", "");
+        MonitorJson current = MonitorJson.of(monitors.get(id), false, "", "", Map.of());
         ObjectNode document = io.vigil.contracts.Json.mapper().valueToTree(current);
         SERVER.forEach(document::remove);
         document.remove("token");
@@ -290,6 +298,20 @@ public class MonitorResource {
     @APIResponse(responseCode = "404", description = "No such monitor")
     public MonitorJson rotateToken(@PathParam("id") UUID id) {
         return json(monitors.rotateToken(id));
+    }
+
+    @POST
+    @Path("/{id}/rotate-badge")
+    @Operation(summary = "Give a monitor a new badge id", description = "The monitor's old badge URLs answer 404 from now on; "
+            + "its tags' badges are not changed.")
+    @APIResponse(responseCode = "200", description = "The new badge URLs", content = @Content(examples = @ExampleObject(name = "rotated",
+            value = "{\"badgeUrl\":\"http://localhost:8081/badge/Zb3k9Qw1Xy7Rt5Uv2Mn8Lp4Hs6.svg\","
+                    + "\"shieldsUrl\":\"http://localhost:8081/badge/Zb3k9Qw1Xy7Rt5Uv2Mn8Lp4Hs6.json\"}")))
+    @APIResponse(responseCode = "404", description = "No such monitor")
+    public Map<String, String> rotateBadge(@PathParam("id") UUID id) {
+        Monitor monitor = monitors.rotateBadge(id);
+        String svg = MonitorJson.badgeUrl(config.adminUrl(), monitor.badgeId);
+        return Map.of("badgeUrl", svg, "shieldsUrl", svg.substring(0, svg.length() - 4) + ".json");
     }
 
     @GET
@@ -354,8 +376,11 @@ public class MonitorResource {
     }
 
     private MonitorJson json(Monitor monitor) {
-        boolean full = caller.full();
-        return MonitorJson.of(monitor, full, config.publicUrl(), config.adminUrl(), full ? installations.badgeKey() : null);
+        return json(monitor, caller.full() ? badges.tagBadgeIds(monitor.tags) : Map.of());
+    }
+
+    private MonitorJson json(Monitor monitor, Map<String, String> tagBadges) {
+        return MonitorJson.of(monitor, caller.full(), config.publicUrl(), config.adminUrl(), tagBadges);
     }
 
     private MonitorSpec spec(ObjectNode body) {
@@ -366,7 +391,7 @@ public class MonitorResource {
             input.error("slug", "must be 1 to 100 characters of lower-case letters, digits, - and _");
             slug = null;
         }
-        String description = input.text("description", false, 2000);
+        String description = input.paragraph("description", 2000);
         Set<String> tags = new LinkedHashSet<>();
         for (String tag : input.texts("tags", 50, 50)) {
             if (!TAG.matcher(tag).matches()) {

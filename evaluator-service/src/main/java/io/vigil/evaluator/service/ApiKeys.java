@@ -1,13 +1,18 @@
 package io.vigil.evaluator.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vigil.contracts.TokenHash;
 import io.vigil.evaluator.ApiKey;
 import io.vigil.evaluator.config.AdminApiConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.temporal.ChronoUnit;
@@ -15,13 +20,35 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Admin API keys: creation (the secret is returned once), listing, deletion (never the last full key),
  * authentication by constant-time hash comparison, and the {@code VIGIL_ADMIN_KEY} recovery path.
+ *
+ * <p>Authentication reads no database: it compares against an in-memory copy of every key's hash and
+ * access (a few hundred bytes per key; its size is the number of keys, never the number of secrets
+ * tried), so a flood of bogus keys costs PostgreSQL nothing. The copy is
+ * <ul>
+ * <li>reloaded at once after this instance creates or deletes a key (after the commit);</li>
+ * <li>reloaded when older than {@code VIGIL_API_KEY_CACHE_TTL} (default 5 s): a key deleted through another
+ *     evaluator instance stops working here within that time;</li>
+ * <li>reloaded when a secret matches no key and the copy is older than
+ *     {@code VIGIL_API_KEY_MISS_RELOAD} (default 1 s): a key created through another instance works here at
+ *     once, and unknown secrets cause at most one read of the key table per that interval.</li>
+ * </ul>
+ * One reload runs at a time; while one runs, other requests answer from the copy they have.
  */
 @ApplicationScoped
 public class ApiKeys {
+
+    /** One key as authentication needs it; detached from any persistence context. */
+    private record Known(ApiKey key) {
+    }
+
+    /** The keys as last read, and when ({@link System#nanoTime()}). */
+    private record Snapshot(List<Known> keys, long loadedAt) {
+    }
 
     /** A key just created, with its secret: the only time the secret is known. */
     public record CreatedKey(ApiKey key, String secret) {
@@ -32,14 +59,47 @@ public class ApiKeys {
 
     private final AdminApiConfig config;
     private final InstantSource clock;
+    private final Event<KeysChanged> changes;
+    private final Counter loads;
+    private final ReentrantLock reloading = new ReentrantLock();
+    private volatile Snapshot snapshot;
 
-    public ApiKeys(AdminApiConfig config, InstantSource clock) {
+    /** Fired inside a transaction that created, changed or deleted a key; reloads the copy once it commits. */
+    public record KeysChanged() {
+    }
+
+    public ApiKeys(AdminApiConfig config, InstantSource clock, Event<KeysChanged> changes, MeterRegistry meters) {
         this.config = config;
         this.clock = clock;
+        this.changes = changes;
+        this.loads = Counter.builder("vigil.api.key.loads")
+                .description("Reads of the API key table for authentication (the in-memory copy reloaded)")
+                .register(meters);
     }
 
     void onStart(@Observes StartupEvent start) {
+        checkAdminKey(config.adminKey());
         ensureAdminKey();
+    }
+
+    /** The shortest {@code VIGIL_ADMIN_KEY} accepted. */
+    public static final int MIN_ADMIN_KEY_LENGTH = 24;
+
+    /**
+     * Refuses a {@code VIGIL_ADMIN_KEY} shorter than {@value #MIN_ADMIN_KEY_LENGTH} characters (the start fails with
+     * this message): the admin key opens everything, and a short one can be guessed. No key at all is allowed
+     * (the API then needs a key created earlier).
+     */
+    public static void checkAdminKey(Optional<String> adminKey) {
+        if (adminKey.isPresent() && !adminKey.get().isBlank() && adminKey.get().strip().length() < MIN_ADMIN_KEY_LENGTH) {
+            throw new IllegalStateException("VIGIL_ADMIN_KEY is " + adminKey.get().strip().length()
+                    + " characters long; it must be at least " + MIN_ADMIN_KEY_LENGTH
+                    + " (for example the output of: openssl rand -hex 24). The evaluator does not start with a short admin key.");
+        }
+    }
+
+    void onKeysChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) KeysChanged changed) {
+        reload(true);
     }
 
     /**
@@ -60,6 +120,7 @@ public class ApiKeys {
             return;
         }
         String hash = TokenHash.of(adminKey.get());
+        changes.fire(new KeysChanged());
         ApiKey existing = ApiKey.findByHash(hash);
         if (existing == null) {
             ApiKey key = newKey("admin (VIGIL_ADMIN_KEY)", ApiKey.FULL, hash);
@@ -72,21 +133,73 @@ public class ApiKeys {
     }
 
     /**
-     * Finds the key with this secret, comparing its hash with every stored hash in constant time.
+     * Finds the key with this secret, comparing its hash with every known hash in constant time, from the
+     * in-memory copy (see the class comment for when it is reloaded).
      *
-     * @return the key, or empty for an unknown secret
+     * @return the key (a detached copy: read it, do not change it), or empty for an unknown secret
      */
-    @Transactional
     public Optional<ApiKey> authenticate(String secret) {
         String hash = TokenHash.of(secret);
+        Snapshot current = snapshot;
+        long now = System.nanoTime();
+        if (current == null || now - current.loadedAt() > config.keyCacheTtl().toNanos()) {
+            current = reload(current == null);
+        }
+        Optional<ApiKey> found = match(current, hash);
+        if (found.isEmpty() && System.nanoTime() - current.loadedAt() > config.keyMissReload().toNanos()) {
+            found = match(reload(false), hash);
+        }
+        return found;
+    }
+
+    private static Optional<ApiKey> match(Snapshot snapshot, String hash) {
         ApiKey found = null;
-        for (ApiKey key : ApiKey.all()) {
+        for (Known known : snapshot.keys()) {
             // no early exit: the time taken does not depend on which key (if any) matched
-            if (TokenHash.matches(hash, key.keyHash)) {
-                found = key;
+            if (TokenHash.matches(hash, known.key().keyHash)) {
+                found = known.key();
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * Reads every key into a new copy. One reload at a time: reloads are serialised, so one that starts after
+     * a commit always stores what that commit wrote; without {@code wait}, a caller finding a reload already
+     * running answers from the copy it has rather than queue behind a slow database.
+     */
+    private Snapshot reload(boolean wait) {
+        Snapshot before = snapshot;
+        if (before != null && !wait) {
+            if (!reloading.tryLock()) {
+                return before;
+            }
+        } else {
+            reloading.lock();
+        }
+        try {
+            if (!wait && snapshot != before) {
+                return snapshot; // another caller reloaded while we looked
+            }
+            List<Known> keys = QuarkusTransaction.requiringNew().call(() -> ApiKey.all().stream()
+                    .map(ApiKeys::detached).map(Known::new).toList());
+            loads.increment();
+            Snapshot loaded = new Snapshot(keys, System.nanoTime());
+            snapshot = loaded;
+            return loaded;
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    private static ApiKey detached(ApiKey stored) {
+        ApiKey copy = new ApiKey();
+        copy.id = stored.id;
+        copy.name = stored.name;
+        copy.access = stored.access;
+        copy.keyHash = stored.keyHash;
+        copy.createdAt = stored.createdAt;
+        return copy;
     }
 
     @Transactional
@@ -94,6 +207,7 @@ public class ApiKeys {
         String secret = Secrets.generate();
         ApiKey key = newKey(name, access, TokenHash.of(secret));
         key.persist();
+        changes.fire(new KeysChanged());
         Log.infof("API key %s (%s) created", key.id, access);
         return new CreatedKey(key, secret);
     }
@@ -123,6 +237,7 @@ public class ApiKeys {
             }
         }
         key.delete();
+        changes.fire(new KeysChanged());
         Log.infof("API key %s deleted", id);
     }
 

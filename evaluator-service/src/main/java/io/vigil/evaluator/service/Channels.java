@@ -140,7 +140,8 @@ public class Channels {
             throw invalid(errors);
         }
         var given = stored == null ? spec.config()
-                : ChannelConfig.unmasked(spec.type(), spec.config(), stored.type, config(stored));
+                : ChannelConfig.unmasked(spec.type(), spec.config(), stored.type, config(stored),
+                        (field, message) -> errors.add(new FieldError(field, message)));
         ObjectNode config = ChannelConfig.normalise(spec.type(), given == null ? spec.config() : given,
                 (field, message) -> errors.add(new FieldError(field, message)),
                 (field, url) -> targets.refusal(url).ifPresent(reason -> errors.add(new FieldError(field, reason))));

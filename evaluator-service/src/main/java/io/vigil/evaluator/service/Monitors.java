@@ -36,11 +36,13 @@ public class Monitors {
     private final MonitorLifecycle lifecycle;
     private final EntityManager entities;
     private final InstantSource clock;
+    private final Badges badges;
 
-    public Monitors(MonitorLifecycle lifecycle, EntityManager entities, InstantSource clock) {
+    public Monitors(MonitorLifecycle lifecycle, EntityManager entities, InstantSource clock, Badges badges) {
         this.lifecycle = lifecycle;
         this.entities = entities;
         this.clock = clock;
+        this.badges = badges;
     }
 
     @Transactional
@@ -139,6 +141,15 @@ public class Monitors {
         return monitor;
     }
 
+    /** A new badge id: the monitor's old badge URLs answer 404 from now on (its tags' badges stay). */
+    @Transactional
+    public Monitor rotateBadge(UUID id) {
+        Monitor monitor = lock(id);
+        monitor.badgeId = Monitor.newBadgeId();
+        Log.infof("monitor %s (%s): badge id rotated", monitor.id, monitor.slug);
+        return monitor;
+    }
+
     @Transactional
     public Monitor get(UUID id) {
         Monitor monitor = Monitor.findById(id);
@@ -189,6 +200,7 @@ public class Monitors {
         monitor.name = spec.name();
         monitor.description = spec.description();
         monitor.tags = new ArrayList<>(spec.tags());
+        badges.ensureTags(monitor.tags);
         spec.schedule().applyTo(monitor);
         Duration grace = spec.grace() != null ? spec.grace() : spec.schedule().defaultGrace();
         monitor.graceMs = grace.toMillis();

@@ -115,7 +115,7 @@ class ErrorsAndOperabilityTest {
     }
 
     @Test
-    void badgesNeedNoKeyButTheBadgeKey() {
+    void badgesNeedNoKeyButTheirBadgeId() {
         String tag = "badge" + suffix();
         JsonPath monitor = Admin.createMonitor(Map.of("tags", List.of(tag)));
         String badgeUrl = monitor.getString("badgeUrl");
@@ -125,16 +125,18 @@ class ErrorsAndOperabilityTest {
         given().get(path.replace(".svg", ".json")).then().statusCode(200).contentType(ContentType.JSON)
                 .body("schemaVersion", equalTo(1)).body("label", equalTo(monitor.getString("name")))
                 .body("message", equalTo("new")).body("color", equalTo("lightgrey"));
-        String key = path.split("/")[2];
-        given().get("/badge/" + key + "/tag/" + tag + ".json").then().statusCode(200).body("message", equalTo("new"));
+        String tagPath = URI.create(monitor.getString("tagBadgeUrls." + tag)).getPath();
+        given().get(tagPath.replace(".svg", ".json")).then().statusCode(200).body("label", equalTo(tag)).body("message", equalTo("new"));
         full().post("/api/v1/monitors/" + monitor.getString("id") + "/pause").then().statusCode(200);
-        given().get("/badge/" + key + "/tag/" + tag + ".svg").then().statusCode(200).body(containsString("paused"));
-        given().get(path.replace(key, key + "x")).then().statusCode(404).contentType(PROBLEM);
-        given().get("/badge/" + key + "/tag/no-such-tag-" + suffix() + ".svg").then().statusCode(404);
-        given().get("/badge/" + key + "/" + monitor.getString("slug") + ".png").then().statusCode(404);
-        assertThat(key).hasSizeGreaterThanOrEqualTo(22);
-        assertThat(Admin.key(Admin.newKey("read-only").secret()).get("/api/v1/monitors/" + monitor.getString("id"))
-                .jsonPath().getString("badgeUrl")).isNull();
+        given().get(tagPath).then().statusCode(200).body(containsString("paused"));
+        String id = path.substring("/badge/".length(), path.length() - 4);
+        given().get("/badge/" + id + "x.svg").then().statusCode(404).contentType(PROBLEM);
+        given().get("/badge/tag/" + id + ".svg").then().statusCode(404);
+        given().get("/badge/" + id + ".png").then().statusCode(404);
+        assertThat(id).hasSizeGreaterThanOrEqualTo(22).doesNotContain(monitor.getString("slug"));
+        JsonPath asReader = Admin.key(Admin.newKey("read-only").secret()).get("/api/v1/monitors/" + monitor.getString("id")).jsonPath();
+        assertThat(asReader.getString("badgeUrl")).isNull();
+        assertThat(asReader.getMap("tagBadgeUrls")).isNull();
     }
 
     private static void assertNoInternals(String answer) {

@@ -21,10 +21,19 @@ public interface IngestConfig {
     long bodyCap();
 
     /**
-     * {@code VIGIL_TRUSTED_PROXIES}: CIDR blocks (or single addresses) of proxies whose
-     * {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed.
+     * {@code VIGIL_PING_BODY_TIMEOUT}: how long a ping's body may take to arrive, from the request's head to its
+     * last byte; a slower body is answered 408 and its connection closed.
      */
-    @WithDefault("127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")
+    @WithDefault("30s")
+    Duration bodyTimeout();
+
+    /**
+     * {@code VIGIL_TRUSTED_PROXIES}: CIDR blocks (or single addresses) of proxies whose
+     * {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed. Loopback only by default: any
+     * host of a private network could otherwise forge the recorded client address; name a reverse proxy's
+     * address or network (for example {@code 10.0.0.0/8}) to trust it.
+     */
+    @WithDefault("127.0.0.0/8,::1/128")
     List<String> trustedProxies();
 
     /** {@code VIGIL_PING_ACK_TIMEOUT}: how long a ping waits for the broker's ack before the answer is 503. */

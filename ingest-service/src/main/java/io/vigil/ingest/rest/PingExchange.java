@@ -22,9 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One ping request, from its first byte to its answer, confined to the event loop that received it:
- * validates the URL, streams the body (keeping the first {@code body-limit} bytes, counting the rest
- * up to the cap), looks the token up, writes the ping and answers 200 only after the broker's ack,
- * or 503 when no ack came within the bound.
+ * validates the URL and looks the token up before reading any of the body, streams the body (keeping the
+ * first {@code body-limit} bytes of a known monitor's ping, counting the rest up to the cap; the body of an
+ * unknown token or a bad request is drained and nothing of it kept), answers 408 when the body does not
+ * arrive within {@code body-timeout}, writes the ping and answers 200 only after the broker's ack, or 503
+ * when no ack came within the bound.
  */
 final class PingExchange {
 
@@ -41,6 +43,9 @@ final class PingExchange {
     private long bodySize;
     private boolean answered;
     private long timer = -1;
+    private long readTimer = -1;
+    /** The monitor the token belongs to, looked up before the body is read. */
+    private TokenRegistry.Entry entry;
     /** Why the request is refused once its body is drained (null: it is a ping), and with which outcome. */
     private String badRequest;
     private Outcome refusal = Outcome.BAD_REQUEST;
@@ -72,6 +77,17 @@ final class PingExchange {
                 badRequest = "invalid rid: expected a UUID";
             }
         }
+        if (badRequest == null) {
+            // before any of the body is read: a stranger's body is never kept
+            PingUrl.Target target = (PingUrl.Target) url;
+            entry = target.family() == Family.KENER
+                    ? routes.registry.bySlugAndToken(target.slug(), target.token())
+                    : routes.registry.byTokenHash(TokenHash.of(target.token()));
+            if (entry == null) {
+                refusal = Outcome.NOT_FOUND;
+                badRequest = "not found";
+            }
+        }
         String length = request.getHeader("Content-Length");
         if (length != null && tooLong(length)) {
             answer(Outcome.TOO_LARGE, "body too large: the cap is " + routes.config.bodyCap() + " bytes", true);
@@ -84,6 +100,10 @@ final class PingExchange {
         if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
             request.response().writeContinue();
         }
+        readTimer = vertx.setTimer(routes.bodyTimeoutMillis, id -> {
+            readTimer = -1;
+            answer(Outcome.TIMEOUT, "the body did not arrive within " + routes.bodyTimeoutMillis / 1000 + " s", true);
+        });
         request.handler(this::onChunk);
         request.endHandler(v -> complete());
         request.exceptionHandler(e -> cancel());
@@ -119,6 +139,7 @@ final class PingExchange {
     }
 
     private void complete() {
+        stopReadTimer();
         if (answered) {
             return;
         }
@@ -127,13 +148,7 @@ final class PingExchange {
             return;
         }
         PingUrl.Target target = (PingUrl.Target) url;
-        TokenRegistry.Entry entry = target.family() == Family.KENER
-                ? routes.registry.bySlugAndToken(target.slug(), target.token())
-                : routes.registry.byTokenHash(TokenHash.of(target.token()));
-        if (entry == null) {
-            answer(Outcome.NOT_FOUND, "not found", false);
-            return;
-        }
+        TokenRegistry.Entry entry = this.entry;
         PingType type = target.type();
         byte[] bytes = body == null ? null : body.getBytes();
         long size = bodySize;
@@ -200,6 +215,12 @@ final class PingExchange {
         response.putHeader("Access-Control-Allow-Headers", headers == null || headers.isBlank() ? "*" : headers);
         response.putHeader("Access-Control-Max-Age", "86400");
         answered = true;
+        if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+            // a preflight's body is not read: left on the connection it would be taken for the next request
+            response.putHeader("Connection", "close");
+            routes.withCommonHeaders(response).setStatusCode(204).end().onComplete(v -> request.connection().close());
+            return;
+        }
         routes.withCommonHeaders(response).setStatusCode(204).end();
     }
 
@@ -218,6 +239,8 @@ final class PingExchange {
             return;
         }
         answered = true;
+        stopReadTimer();
+        body = null;
         routes.count(outcome);
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
@@ -233,8 +256,17 @@ final class PingExchange {
         }
     }
 
+    private void stopReadTimer() {
+        if (readTimer >= 0) {
+            vertx.cancelTimer(readTimer);
+            readTimer = -1;
+        }
+    }
+
     private void cancel() {
         answered = true;
+        stopReadTimer();
+        body = null;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
             timer = -1;

@@ -29,6 +29,7 @@ public class PingRoutes {
     final TrustedProxies proxies;
     final String bodyLimitHeader;
     final long ackTimeoutMillis;
+    final long bodyTimeoutMillis;
     final String retryAfter;
     private final Map<Outcome, Counter> counters;
 
@@ -39,6 +40,7 @@ public class PingRoutes {
         this.proxies = TrustedProxies.of(config.trustedProxies());
         this.bodyLimitHeader = Integer.toString(config.bodyLimit());
         this.ackTimeoutMillis = Math.max(1, config.ackTimeout().toMillis());
+        this.bodyTimeoutMillis = Math.max(1, config.bodyTimeout().toMillis());
         this.retryAfter = Integer.toString(config.retryAfterSeconds());
         this.counters = Outcome.counters(meters);
     }

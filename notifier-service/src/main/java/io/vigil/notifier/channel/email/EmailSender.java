@@ -52,7 +52,8 @@ public class EmailSender implements ChannelSender {
         Mail mail = new Mail()
                 .setFrom(config.mailFrom())
                 .setTo(to)
-                .setSubject(notification.title())
+                // a name with line breaks (refused by the admin API, but records are not trusted) must not add headers
+                .setSubject(notification.title().replaceAll("[\\r\\n]+", " "))
                 .setText(text.instance().data(data).render())
                 .setHtml(html.instance().data(data).render());
         mail.addHeader("X-Vigil-Event-Id", notification.eventId().toString());
