@@ -11,9 +11,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vigil.contracts.ChannelChanged;
 import io.vigil.contracts.Json;
+import io.vigil.contracts.SecretsKeyring;
 import io.vigil.contracts.Topics;
 import io.vigil.testkit.KafkaResource;
 import io.vigil.testkit.PostgresResource;
+import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.Test;
 class MaskedSecretsTest {
 
     private static final String PROBLEM = "application/problem+json";
+
+    @Inject
+    SecretsKeyring keys;
 
     @Test
     void patchingOnlyTheUrlDoesNotCarryTheStoredSecretsToTheNewTarget() {
@@ -120,8 +125,13 @@ class MaskedSecretsTest {
                 .post("/api/v1/channels").then().statusCode(201).extract().path("id");
     }
 
-    private static ChannelChanged latest(String id, int versions) {
+    /** The channel's newest record on the topic, its sealed settings opened. */
+    private ChannelChanged latest(String id, int versions) {
         List<byte[]> records = TopicReader.await(Topics.CHANNELS, id, values -> values.size() >= versions);
-        return Json.read(records.get(records.size() - 1), ChannelChanged.class);
+        try {
+            return Json.read(records.get(records.size() - 1), ChannelChanged.class).openedWith(keys);
+        } catch (SecretsKeyring.SealException e) {
+            throw new AssertionError(e);
+        }
     }
 }
