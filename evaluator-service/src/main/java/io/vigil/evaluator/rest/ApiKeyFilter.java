@@ -32,7 +32,8 @@ public class ApiKeyFilter {
 
     @ServerRequestFilter(preMatching = true)
     public Uni<Void> authenticate(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
+        // the raw path: decoding a hostile one (an escape that decodes to another escape) throws, a 500
+        String path = request.getUriInfo().getRequestUri().getRawPath();
         if (path.startsWith("/badge/") || path.startsWith("/q/")) {
             return Uni.createFrom().voidItem();
         }
