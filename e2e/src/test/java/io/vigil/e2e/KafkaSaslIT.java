@@ -15,7 +15,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -132,23 +131,12 @@ class KafkaSaslIT {
         int evaluatorPort = FreePorts.take();
         int notifierPort = FreePorts.take();
         EmbeddedPostgresServer postgres = SharedInfra.postgres();
-        Map<String, String> env = new HashMap<>();
-        env.put("VIGIL_KAFKA_BOOTSTRAP", kafka.saslBootstrapServers());
+        Map<String, String> env = StackEnv.of(kafka.saslBootstrapServers(),
+                "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + database, ingestPort, evaluatorPort, notifierPort,
+                ADMIN_KEY, INTERNAL_TOKEN);
         env.put("VIGIL_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT");
         env.put("VIGIL_KAFKA_SASL_MECHANISM", EmbeddedKafka.SASL_MECHANISM);
         env.put("VIGIL_KAFKA_SASL_JAAS_CONFIG", EmbeddedKafka.plainJaasConfig(EmbeddedKafka.SASL_USER, password));
-        env.put("VIGIL_DB_URL", "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + database);
-        env.put("VIGIL_DB_USER", EmbeddedPostgresServer.USER);
-        env.put("VIGIL_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true");
-        env.put("VIGIL_ADMIN_KEY", ADMIN_KEY);
-        env.put("VIGIL_INTERNAL_TOKEN", INTERNAL_TOKEN);
-        env.put("VIGIL_PUBLIC_URL", "http://127.0.0.1:" + ingestPort);
-        env.put("VIGIL_ADMIN_URL", "http://127.0.0.1:" + evaluatorPort);
-        env.put("VIGIL_NOTIFIER_URL", "http://127.0.0.1:" + notifierPort);
-        env.put("VIGIL_INGEST_PORT", String.valueOf(ingestPort));
-        env.put("VIGIL_EVALUATOR_PORT", String.valueOf(evaluatorPort));
-        env.put("VIGIL_NOTIFIER_PORT", String.valueOf(notifierPort));
         return env;
     }
 
