@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vigil.contracts.TargetPolicy;
@@ -22,7 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * every request. Each send checks its target with the {@link TargetPolicy} and resolves its host exactly once, then
  * connects to that checked address while the request keeps the URL's host in its Host header, its TLS SNI and its
  * certificate check: a name that answers a public address to the check and a private one to a second lookup (DNS
- * rebinding) never gets the second lookup. Errors it reports never repeat the URL. Call it from a worker thread: it
- * blocks until the answer's head (the body is drained, at most {@value #MAX_DRAIN} bytes, without waiting for it).
+ * rebinding) never gets the second lookup. Errors it reports never repeat the URL. Sends are non-blocking (the answer
+ * completes a stage once its head arrives; the body is drained, at most {@value #MAX_DRAIN} bytes, without waiting for
+ * it), but the target check resolves the host: call it from a worker thread, never the event loop.
  */
 @ApplicationScoped
 public class HttpTransport {
@@ -50,18 +53,29 @@ public class HttpTransport {
 
     @Inject
     public HttpTransport(NotifierConfig config, Vertx vertx) {
-        this(vertx, new TargetPolicy(config.allowPrivateTargets()), new HttpClientOptions());
+        this(vertx, new TargetPolicy(config.allowPrivateTargets()), new HttpClientOptions(),
+                Math.max(1, config.dispatch().concurrency()));
     }
 
-    /** With a given target policy (its name lookup) and client options (tests). */
+    /** With a given target policy (its name lookup) and client options (tests), 16 connections per host. */
     public HttpTransport(Vertx vertx, TargetPolicy policy, HttpClientOptions options) {
+        this(vertx, policy, options, 16);
+    }
+
+    /**
+     * With a given target policy and client options, and at most {@code connectionsPerHost}
+     * keep-alive connections to one host and port (the dispatcher limits the sends per target URL; several channels
+     * may share a host).
+     */
+    public HttpTransport(Vertx vertx, TargetPolicy policy, HttpClientOptions options, int connectionsPerHost) {
         this.policy = policy;
         // redirects are never followed: RequestOptions.setFollowRedirects(false) on every request
         this.client = vertx.createHttpClient(new HttpClientOptions(options)
                 .setForceSni(true) // the SNI is the URL's host even though the connection goes to an address
                 .setVerifyHost(true)
+                .setKeepAlive(true)
                 .setConnectTimeout(10_000)
-                .setMaxHeaderSize(16 * 1024));
+                .setMaxHeaderSize(16 * 1024), new PoolOptions().setHttp1MaxSize(connectionsPerHost));
     }
 
     @PreDestroy
@@ -70,19 +84,28 @@ public class HttpTransport {
     }
 
     /** POSTs a JSON text to the URL the channel's configuration holds under {@code urlKey}. */
-    public SendResult post(Channel channel, String urlKey, String json, Duration timeout) {
+    public CompletionStage<SendResult> post(Channel channel, String urlKey, String json, Duration timeout) {
         String url = channel.text(urlKey);
         if (url == null || url.isBlank()) {
-            return SendResult.failed("the channel has no " + urlKey);
+            return CompletableFuture.completedFuture(SendResult.failed("the channel has no " + urlKey));
         }
-        return send(url, "POST", Map.of(), utf8(json), timeout);
+        return sendAsync(url, "POST", Map.of(), utf8(json), timeout);
     }
 
-    /** Sends a JSON body to the checked address of {@code url} and classifies the answer. */
+    /** {@link #sendAsync}, waiting for the outcome (tests). */
     public SendResult send(String url, String method, Map<String, String> headers, byte[] body, Duration timeout) {
+        return sendAsync(url, method, headers, body, timeout).toCompletableFuture().join();
+    }
+
+    /**
+     * Sends a JSON body to the checked address of {@code url}; the stage completes with the classified answer (never
+     * exceptionally), at the latest a second after {@code timeout}.
+     */
+    public CompletionStage<SendResult> sendAsync(String url, String method, Map<String, String> headers, byte[] body,
+                                                 Duration timeout) {
         TargetPolicy.Checked checked = policy.check(url);
         if (checked.refused()) {
-            return SendResult.failed("target refused: the URL " + checked.refusal());
+            return CompletableFuture.completedFuture(SendResult.failed("target refused: the URL " + checked.refusal()));
         }
         TargetPolicy.Target target = checked.target();
         RequestOptions request;
@@ -102,14 +125,14 @@ public class HttpTransport {
                     .putHeader("User-Agent", "Vigil-Notifier/1");
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 if (!validHeader(header.getKey(), header.getValue())) {
-                    return SendResult.failed("a configured header is not valid");
+                    return CompletableFuture.completedFuture(SendResult.failed("a configured header is not valid"));
                 }
                 if (!RESTRICTED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                     request.putHeader(header.getKey(), header.getValue());
                 }
             }
         } catch (IllegalArgumentException e) {
-            return SendResult.failed("the target URL or a configured header is not valid");
+            return CompletableFuture.completedFuture(SendResult.failed("the target URL or a configured header is not valid"));
         }
         CompletableFuture<SendResult> answer = new CompletableFuture<>();
         client.request(request)
@@ -117,16 +140,8 @@ public class HttpTransport {
                 .onSuccess(response -> answer.complete(SendResult.ofHttp(response.statusCode(),
                         response.getHeader("Retry-After"), response.getHeader("Location"))))
                 .onFailure(answer::completeExceptionally);
-        try {
-            return answer.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return SendResult.retry("no answer within " + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            return failure(e.getCause(), timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SendResult.retry("interrupted while sending");
-        }
+        return answer.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .exceptionally(cause -> failure(cause instanceof CompletionException ? cause.getCause() : cause, timeout));
     }
 
     /** Reads the answer's body to the end (so the connection can be reused), dropping the connection past the cap. */

@@ -61,9 +61,21 @@ public interface NotifierConfig {
         @WithDefault("PT0.2S")
         Duration pollInterval();
 
-        /** Sends in flight at once per notifier instance. */
-        @WithDefault("8")
+        /** Sends in flight at once per notifier instance (sends do not hold a thread while they wait for the answer). */
+        @WithDefault("256")
         int concurrency();
+
+        /** Sends in flight at once to one target (a webhook URL, a Slack or Teams webhook, an email channel). */
+        @WithDefault("16")
+        int perTargetConcurrency();
+
+        /** The most deliveries one claim takes, and the most attempts recorded in one transaction. */
+        @WithDefault("500")
+        int claimBatch();
+
+        /** Threads that prepare sends (build the message, check and resolve the target, wait out a rate limit's jitter). */
+        @WithDefault("8")
+        int workers();
 
         /** How long one send may take (connect + answer, or SMTP) before it counts as a timeout. */
         @WithDefault("PT10S")

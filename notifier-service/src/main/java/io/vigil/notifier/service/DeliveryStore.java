@@ -30,7 +30,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * The delivery bookkeeping behind the dispatcher: claiming due deliveries (in flip order per
@@ -40,10 +42,13 @@ import java.util.concurrent.ThreadLocalRandom;
 @ApplicationScoped
 public class DeliveryStore {
 
-    /** A delivery claimed for one attempt, with its channel (null when the channel is gone). */
+    /**
+     * A delivery claimed for one attempt, with its channel (null when the channel is gone) and its message (null for a
+     * digest, built when it is sent, and when the flip is gone).
+     */
     public record Claimed(UUID id, UUID flipId, UUID monitorId, UUID channelId, String channelType, DeliveryKind kind,
                           int seq, long flipSequence, String flipStatus, int attemptCount, Instant firstAttemptAt,
-                          Channel channel) {
+                          Channel channel, Notification message) {
     }
 
     private static final String OPEN_EARLIER = "exists (select 1 from delivery e where e.monitor_id = d.monitor_id"
@@ -59,6 +64,8 @@ public class DeliveryStore {
     private final Outbox outbox;
     private final NotifierConfig config;
     private final RetryPolicy retryPolicy;
+    /** Per rate-limited target, when this instance last saw it allowed next; target_rate stays the shared truth. */
+    private final Map<String, Instant> pacer = new ConcurrentHashMap<>();
 
     public DeliveryStore(EntityManager em, ChannelStore channels, Outbox outbox, NotifierConfig config) {
         this.em = em;
@@ -69,13 +76,21 @@ public class DeliveryStore {
                 config.retry().giveUpAfter());
     }
 
-    /**
-     * Claims up to {@code limit} due deliveries whose earlier deliveries to the same channel are done,
-     * and whose target's rate limit allows a message now; the others are put off until their target
-     * allows one. A claim is a lease: if this instance dies mid-send, another retries after it expires.
-     */
+    /** Claims up to {@code limit} due deliveries, any target (tests, restarts). */
     @Transactional
     public List<Claimed> claim(Instant now, int limit) {
+        return claim(now, limit, channel -> true);
+    }
+
+    /**
+     * Claims up to {@code limit} due deliveries whose earlier deliveries to the same channel are done, whose target
+     * {@code admits} another send (the dispatcher's per-target concurrency), and whose target's rate limit allows a
+     * message now; the rate-limited others are put off until their target allows one, the refused ones stay due. Each
+     * claim carries its message, built from the flip read with the whole batch, so no send reads the flip again. A
+     * claim is a lease: if this instance dies mid-send, another retries after it expires.
+     */
+    @Transactional
+    public List<Claimed> claim(Instant now, int limit, Predicate<Channel> admits) {
         @SuppressWarnings("unchecked")
         List<Delivery> due = em.createNativeQuery("select d.* from delivery d where d.status = 'PENDING'"
                         + " and d.next_attempt_at <= ?1 and (d.lease_until is null or d.lease_until < ?1)"
@@ -83,38 +98,76 @@ public class DeliveryStore {
                         + " and (d.kind <> 'digest' or not " + ALERTS_BEFORE_DIGEST + ")"
                         + " order by d.next_attempt_at, d.flip_sequence limit ?2 for update of d skip locked", Delivery.class)
                 .setParameter(1, now).setParameter(2, limit).getResultList();
+        if (due.isEmpty()) {
+            return List.of();
+        }
         Map<UUID, Channel> channelCache = new HashMap<>();
         Map<String, Integer> deferred = new HashMap<>();
-        List<Claimed> claimed = new ArrayList<>();
+        List<Delivery> leased = new ArrayList<>();
         for (Delivery delivery : due) {
-            Claimed row = claimed(delivery, null);
-            if (row.kind() == DeliveryKind.REMINDER && overtaken(row)) {
+            if (delivery.kind == DeliveryKind.REMINDER && overtaken(delivery.monitorId, delivery.flipSequence)) {
                 delivery.status = DeliveryStatus.CANCELLED;
                 continue;
             }
-            Channel channel = channelCache.computeIfAbsent(row.channelId(), channels::find);
+            Channel channel = channelCache.computeIfAbsent(delivery.channelId, channels::find);
             if (channel != null && !channel.deleted()) {
+                if (!admits.test(channel)) {
+                    continue;
+                }
                 Duration spacing = spacing(channel);
                 if (!spacing.isZero()) {
                     String target = targetKey(channel);
-                    boolean acquired = !em.createNativeQuery("insert into target_rate (target, next_allowed_at)"
-                                    + " values (?1, ?2) on conflict (target) do update set next_allowed_at = excluded.next_allowed_at"
-                                    + " where target_rate.next_allowed_at <= ?3 returning target")
+                    Instant paced = pacer.getOrDefault(target, Instant.MIN);
+                    boolean acquired = !paced.isAfter(now) && !em.createNativeQuery("insert into target_rate (target,"
+                                    + " next_allowed_at) values (?1, ?2) on conflict (target) do update set next_allowed_at ="
+                                    + " excluded.next_allowed_at where target_rate.next_allowed_at <= ?3 returning target")
                             .setParameter(1, target).setParameter(2, now.plus(spacing)).setParameter(3, now)
                             .getResultList().isEmpty();
                     if (!acquired) {
-                        Instant allowed = TargetRate.findNextAllowedAt(target);
+                        // the in-memory pacer spares the table a query until the target may be free again
+                        Instant allowed = paced.isAfter(now) ? paced : TargetRate.findNextAllowedAt(target);
+                        pacer.put(target, allowed);
                         int queued = deferred.merge(target, 1, Integer::sum) - 1;
                         // a hint, not a reservation: when it comes due it must still win the target's slot
                         delivery.nextAttemptAt = allowed.plus(spacing.multipliedBy(queued));
                         continue;
                     }
+                    pacer.put(target, now.plus(spacing));
                 }
             }
-            delivery.leaseUntil = now.plus(lease());
-            claimed.add(withChannel(row, channel));
+            leased.add(delivery);
+        }
+        if (leased.isEmpty()) {
+            return List.of();
+        }
+        Instant leaseUntil = now.plus(lease());
+        List<UUID> ids = leased.stream().map(delivery -> delivery.id).toList();
+        em.createQuery("update Delivery d set d.leaseUntil = ?1 where d.id in ?2")
+                .setParameter(1, leaseUntil).setParameter(2, ids).executeUpdate();
+        Map<UUID, MonitorFlipped> flips = flipsOf(leased);
+        List<Claimed> claimed = new ArrayList<>(leased.size());
+        for (Delivery delivery : leased) {
+            Channel channel = channelCache.get(delivery.channelId);
+            MonitorFlipped flip = delivery.flipId == null ? null : flips.get(delivery.flipId);
+            Notification message = switch (delivery.kind) {
+                case DIGEST, TEST -> null; // a digest is closed and built when it is sent; a test is never claimed
+                default -> flip == null ? null : Notification.of(delivery.id, delivery.kind, flip);
+            };
+            claimed.add(claimed(delivery, channel, message));
         }
         return claimed;
+    }
+
+    /** The events of the flips that the deliveries (other than digests) are about, in one query. */
+    private Map<UUID, MonitorFlipped> flipsOf(List<Delivery> deliveries) {
+        List<UUID> ids = deliveries.stream().filter(d -> d.flipId != null && d.kind != DeliveryKind.DIGEST)
+                .map(d -> d.flipId).distinct().toList();
+        Map<UUID, MonitorFlipped> flips = new HashMap<>();
+        if (!ids.isEmpty()) {
+            em.createQuery("select f.id, f.payload from Flip f where f.id in ?1", Object[].class).setParameter(1, ids)
+                    .getResultList().forEach(row -> flips.put((UUID) row[0], flip((String) row[1])));
+        }
+        return flips;
     }
 
     /** The earliest future attempt time of any pending delivery (a retry, a rate-limited one, a digest), or null. */
@@ -136,36 +189,28 @@ public class DeliveryStore {
         delivery.nextAttemptAt = now;
         delivery.leaseUntil = now.plus(lease());
         delivery.persist();
-        return claimed(delivery, channel);
+        return claimed(delivery, channel, Notification.test(delivery.id, channel.name(), now));
     }
 
     /**
-     * What a claimed delivery says; null when there is nothing left to say (an empty digest). A digest
-     * is closed to new members first: the channel's storm window is locked (so an intake transaction
-     * still adding alerts to it commits first) and detached from it (later alerts of the window start
-     * a new digest), so the members it names are exactly the ones its outcome settles.
+     * What a claimed delivery says: the message built at claim time, or for a digest the digest of its held alerts;
+     * null when there is nothing left to say (an empty digest, a vanished flip). A digest is closed to new members
+     * first: the channel's storm window is locked (so an intake transaction still adding alerts to it commits first)
+     * and detached from it (later alerts of the window start a new digest), so the members it names are exactly the
+     * ones its outcome settles.
      */
     @Transactional
-    public Notification notification(Claimed claimed, Instant now) {
-        return switch (claimed.kind()) {
-            case TEST -> Notification.test(claimed.id(), claimed.channel().name(), now);
-            case DIGEST -> {
-                StormWindow window = StormWindow.findLocked(claimed.channelId());
-                if (window != null && claimed.id().equals(window.digestId)) {
-                    window.digestId = null;
-                }
-                List<Notification.Entry> entries = Delivery.findHeldPayloads(claimed.id()).stream().map(payload -> {
-                    MonitorFlipped flip = flip(payload);
-                    return new Notification.Entry(flip.monitor().name(), flip.status(),
-                            flip.reasonText() == null ? flip.reason() : flip.reasonText(), flip.occurredAt(), flip.link());
-                }).toList();
-                yield entries.isEmpty() ? null : Notification.digest(claimed.id(), entries, now);
-            }
-            default -> {
-                Flip flip = claimed.flipId() == null ? null : Flip.findById(claimed.flipId());
-                yield flip == null ? null : Notification.of(claimed.id(), claimed.kind(), flip.event());
-            }
-        };
+    public Notification digest(Claimed claimed, Instant now) {
+        StormWindow window = StormWindow.findLocked(claimed.channelId());
+        if (window != null && claimed.id().equals(window.digestId)) {
+            window.digestId = null;
+        }
+        List<Notification.Entry> entries = Delivery.findHeldPayloads(claimed.id()).stream().map(payload -> {
+            MonitorFlipped flip = flip(payload);
+            return new Notification.Entry(flip.monitor().name(), flip.status(),
+                    flip.reasonText() == null ? flip.reason() : flip.reasonText(), flip.occurredAt(), flip.link());
+        }).toList();
+        return entries.isEmpty() ? null : Notification.digest(claimed.id(), entries, now);
     }
 
     /**
@@ -176,8 +221,30 @@ public class DeliveryStore {
      * id for a test or a digest, which have no monitor).
      */
     @Transactional
-    public void recordAttempt(Claimed claimed, SendResult result, Instant startedAt, long durationMs,
-                                                 Instant now) {
+    public void recordAttempt(Claimed claimed, SendResult result, Instant startedAt, long durationMs, Instant now) {
+        recordAttempts(List.of(new Finished(claimed, result, startedAt, durationMs)), now);
+    }
+
+    /** One finished attempt, waiting to be recorded. */
+    public record Finished(Claimed claimed, SendResult result, Instant startedAt, long durationMs) {
+    }
+
+    /** {@link #recordAttempt} for a batch of attempts, in one transaction (their deliveries read in one query). */
+    @Transactional
+    public void recordAttempts(List<Finished> finished, Instant now) {
+        List<UUID> ids = finished.stream().map(f -> f.claimed().id()).toList();
+        Map<UUID, Delivery> deliveries = new HashMap<>();
+        Delivery.<Delivery>list("id in ?1", ids).forEach(delivery -> deliveries.put(delivery.id, delivery));
+        for (Finished f : finished) {
+            Delivery delivery = deliveries.get(f.claimed().id());
+            if (delivery != null) {
+                record(f.claimed(), f.result(), f.startedAt(), f.durationMs(), now, delivery);
+            }
+        }
+    }
+
+    private void record(Claimed claimed, SendResult result, Instant startedAt, long durationMs, Instant now,
+                        Delivery delivery) {
         int attempts = claimed.attemptCount() + 1;
         Instant first = claimed.firstAttemptAt() == null ? startedAt : claimed.firstAttemptAt();
         DeliveryStatus status;
@@ -211,7 +278,6 @@ public class DeliveryStore {
         attempt.error = error;
         attempt.durationMs = durationMs;
         attempt.persist();
-        Delivery delivery = Delivery.findById(claimed.id());
         delivery.status = status;
         delivery.attemptCount = attempts;
         delivery.firstAttemptAt = first;
@@ -277,9 +343,9 @@ public class DeliveryStore {
                 .executeUpdate();
     }
 
-    private boolean overtaken(Claimed reminder) {
-        Long latest = Flip.findLatestSequence(reminder.monitorId());
-        return latest != null && latest > reminder.flipSequence();
+    private static boolean overtaken(UUID monitorId, long flipSequence) {
+        Long latest = Flip.findLatestSequence(monitorId);
+        return latest != null && latest > flipSequence;
     }
 
     private Duration lease() {
@@ -343,7 +409,7 @@ public class DeliveryStore {
     }
 
     /** The rate-limited target: the webhook URL (hashed, so the table holds no secret) or the email channel. */
-    static String targetKey(Channel channel) {
+    public static String targetKey(Channel channel) {
         String url = channel.targetUrl();
         return url == null ? channel.type().json() + ":" + channel.id()
                 : channel.type().json() + ":" + TokenHash.of(url);
@@ -361,14 +427,9 @@ public class DeliveryStore {
                 at, outcome, httpStatus, error, durationMs);
     }
 
-    private static Claimed claimed(Delivery d, Channel channel) {
+    private static Claimed claimed(Delivery d, Channel channel, Notification message) {
         return new Claimed(d.id, d.flipId, d.monitorId, d.channelId, d.channelType, d.kind, d.seq, d.flipSequence,
-                d.flipStatus == null ? null : d.flipStatus.name(), d.attemptCount, d.firstAttemptAt, channel);
-    }
-
-    private static Claimed withChannel(Claimed row, Channel channel) {
-        return new Claimed(row.id(), row.flipId(), row.monitorId(), row.channelId(), row.channelType(), row.kind(),
-                row.seq(), row.flipSequence(), row.flipStatus(), row.attemptCount(), row.firstAttemptAt(), channel);
+                d.flipStatus == null ? null : d.flipStatus.name(), d.attemptCount, d.firstAttemptAt, channel, message);
     }
 
     /** A delivery's status, for tests and operators. */

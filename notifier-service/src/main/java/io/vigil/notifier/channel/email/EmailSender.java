@@ -14,12 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Email through the Quarkus mailer: subject {@code DOWN | <name>} / {@code UP | <name>}, a plain-text
  * and an HTML part from the Qute templates {@code mail/alert.txt} and {@code mail/alert.html} (the HTML
- * one escapes everything it inserts). Called from the dispatcher's worker threads, never from a
- * consumer's context, and bounded by the send timeout.
+ * one escapes everything it inserts), sent through the reactive mailer, bounded by the send timeout.
  */
 @ApplicationScoped
 public class EmailSender implements ChannelSender {
@@ -43,10 +44,10 @@ public class EmailSender implements ChannelSender {
     }
 
     @Override
-    public SendResult send(Channel channel, Notification notification, Duration timeout) {
+    public CompletionStage<SendResult> send(Channel channel, Notification notification, Duration timeout) {
         List<String> to = channel.recipients();
         if (to.isEmpty()) {
-            return SendResult.failed("the channel has no recipients (config.to)");
+            return CompletableFuture.completedFuture(SendResult.failed("the channel has no recipients (config.to)"));
         }
         Map<String, Object> data = model(notification);
         Mail mail = new Mail()
@@ -57,14 +58,14 @@ public class EmailSender implements ChannelSender {
                 .setText(text.instance().data(data).render())
                 .setHtml(html.instance().data(data).render());
         mail.addHeader("X-Vigil-Event-Id", notification.eventId().toString());
-        try {
-            mailer.send(mail).await().atMost(timeout);
-            return SendResult.delivered(null);
-        } catch (io.smallrye.mutiny.TimeoutException e) {
-            return SendResult.retry("the SMTP server did not answer within " + timeout.toMillis() + " ms");
-        } catch (RuntimeException e) {
-            return SendResult.retry("SMTP error: " + e.getClass().getSimpleName());
-        }
+        // the mailer keeps its SMTP connections open and reuses them, so a burst goes over one (or a few) of them
+        return mailer.send(mail)
+                .ifNoItem().after(timeout).fail()
+                .map(sent -> SendResult.delivered(null))
+                .onFailure().recoverWithItem(e -> e instanceof io.smallrye.mutiny.TimeoutException
+                        ? SendResult.retry("the SMTP server did not answer within " + timeout.toMillis() + " ms")
+                        : SendResult.retry("SMTP error: " + e.getClass().getSimpleName()))
+                .subscribeAsCompletionStage();
     }
 
     private static Map<String, Object> model(Notification n) {

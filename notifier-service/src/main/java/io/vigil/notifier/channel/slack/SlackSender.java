@@ -12,6 +12,7 @@ import io.vigil.notifier.channel.ChannelSender;
 import io.vigil.notifier.channel.HttpTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,7 +50,7 @@ public class SlackSender implements ChannelSender {
     }
 
     @Override
-    public SendResult send(Channel channel, Notification notification, Duration timeout) {
+    public CompletionStage<SendResult> send(Channel channel, Notification notification, Duration timeout) {
         return http.post(channel, "webhookUrl", message(notification), timeout);
     }
 

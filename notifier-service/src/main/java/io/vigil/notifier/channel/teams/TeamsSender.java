@@ -14,6 +14,7 @@ import io.vigil.notifier.channel.HttpTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.List;
 
 /**
@@ -45,7 +46,7 @@ public class TeamsSender implements ChannelSender {
     }
 
     @Override
-    public SendResult send(Channel channel, Notification notification, Duration timeout) {
+    public CompletionStage<SendResult> send(Channel channel, Notification notification, Duration timeout) {
         return http.post(channel, "webhookUrl", message(notification), timeout);
     }
 

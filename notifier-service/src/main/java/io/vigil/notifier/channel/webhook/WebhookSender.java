@@ -17,6 +17,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -48,10 +50,10 @@ public class WebhookSender implements ChannelSender {
     }
 
     @Override
-    public SendResult send(Channel channel, Notification notification, Duration timeout) {
+    public CompletionStage<SendResult> send(Channel channel, Notification notification, Duration timeout) {
         String url = channel.text("url");
         if (url == null || url.isBlank()) {
-            return SendResult.failed("the channel has no url");
+            return CompletableFuture.completedFuture(SendResult.failed("the channel has no url"));
         }
         String method = channel.text("method") == null ? "POST" : channel.text("method").toUpperCase(Locale.ROOT);
         byte[] body = HttpTransport.utf8(event(notification));
@@ -61,7 +63,7 @@ public class WebhookSender implements ChannelSender {
         if (secret != null && !secret.isEmpty()) {
             headers.put(SIGNATURE_HEADER, signature(secret, clock.instant().getEpochSecond(), body));
         }
-        return http.send(url, method, headers, body, timeout);
+        return http.sendAsync(url, method, headers, body, timeout);
     }
 
     /** The webhook event JSON (nulls written out, so receivers see every field). */
