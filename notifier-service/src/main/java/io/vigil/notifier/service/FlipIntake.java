@@ -16,18 +16,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.hibernate.query.TypedParameterValue;
-import org.hibernate.type.StandardBasicTypes;
+import org.hibernate.Session;
 
 /**
  * Turns flips into deliveries (API.md section 4 routing), in one transaction per batch of records:
@@ -81,12 +86,89 @@ public class FlipIntake {
         }
         batch.unknown.addAll(unknown);
         channels.findLive(named).forEach(channel -> batch.channels.put(channel.id(), channel));
-        int created = 0;
-        for (MonitorFlipped flip : flips) {
-            created += record(flip, now, batch);
+        Map<UUID, MonitorFlipped> distinct = new LinkedHashMap<>();
+        flips.forEach(flip -> distinct.putIfAbsent(flip.eventId(), flip));
+        Set<UUID> fresh = insertFlips(distinct.values(), now);
+        List<MonitorFlipped> taken = distinct.values().stream().filter(flip -> fresh.contains(flip.eventId())).toList();
+        cancelReminders(taken);
+        for (MonitorFlipped flip : taken) {
+            record(flip, now, batch);
+        }
+        batch.flush(em);
+        int created = batch.created();
+        if (!taken.isEmpty()) {
+            Log.infof("took in %d flip(s) (%d already taken in): %d deliveries", taken.size(), flips.size() - taken.size(),
+                    created);
         }
         // the storm windows touched stay locked and are written back (dirty entities) at commit
         return created;
+    }
+
+    /**
+     * Inserts the flips not taken in before, in one statement; answers the ids inserted now (a redelivered flip is
+     * not among them, so it never sends twice).
+     */
+    private Set<UUID> insertFlips(Collection<MonitorFlipped> flips, Instant now) {
+        if (flips.isEmpty()) {
+            return Set.of();
+        }
+        int n = flips.size();
+        UUID[] ids = new UUID[n];
+        UUID[] monitors = new UUID[n];
+        Long[] sequences = new Long[n];
+        String[] statuses = new String[n];
+        String[] previous = new String[n];
+        String[] payloads = new String[n];
+        int i = 0;
+        for (MonitorFlipped flip : flips) {
+            ids[i] = flip.eventId();
+            monitors[i] = flip.monitor().id();
+            sequences[i] = flip.sequence();
+            statuses[i] = flip.status().name();
+            previous[i] = flip.previousStatus() == null ? null : flip.previousStatus().name();
+            payloads[i] = new String(Json.write(flip), StandardCharsets.UTF_8);
+            i++;
+        }
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("insert into flip (id, monitor_id, sequence, status,"
+                    + " previous_status, payload, received_at) select f.*, ? from unnest(?::uuid[], ?::uuid[], ?::bigint[],"
+                    + " ?::text[], ?::text[], ?::text[]) as f on conflict (id) do nothing returning id")) {
+                insert.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                insert.setArray(2, connection.createArrayOf("uuid", ids));
+                insert.setArray(3, connection.createArrayOf("uuid", monitors));
+                insert.setArray(4, connection.createArrayOf("bigint", sequences));
+                insert.setArray(5, connection.createArrayOf("text", statuses));
+                insert.setArray(6, connection.createArrayOf("text", previous));
+                insert.setArray(7, connection.createArrayOf("text", payloads));
+                Set<UUID> inserted = new HashSet<>();
+                try (ResultSet rows = insert.executeQuery()) {
+                    while (rows.next()) {
+                        inserted.add(rows.getObject(1, UUID.class));
+                    }
+                }
+                return inserted;
+            }
+        });
+    }
+
+    /** Any flip cancels its monitor's pending reminders of earlier flips: one statement for the batch. */
+    private void cancelReminders(List<MonitorFlipped> flips) {
+        Map<UUID, Long> latest = new HashMap<>();
+        flips.forEach(flip -> latest.merge(flip.monitor().id(), flip.sequence(), Math::max));
+        if (latest.isEmpty()) {
+            return;
+        }
+        UUID[] monitors = latest.keySet().toArray(UUID[]::new);
+        Long[] sequences = java.util.Arrays.stream(monitors).map(latest::get).toArray(Long[]::new);
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement cancel = connection.prepareStatement("update delivery d set status = 'CANCELLED'"
+                    + " from unnest(?::uuid[], ?::bigint[]) as v(monitor_id, flip_sequence) where d.monitor_id = v.monitor_id"
+                    + " and d.kind = 'reminder' and d.status = 'PENDING' and d.flip_sequence < v.flip_sequence")) {
+                cancel.setArray(1, connection.createArrayOf("uuid", monitors));
+                cancel.setArray(2, connection.createArrayOf("bigint", sequences));
+                cancel.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -121,7 +203,8 @@ public class FlipIntake {
                     flip.monitor().id(), flip.status(), channelId, routed);
             created += routed;
         }
-        return created;
+        batch.flush(em);
+        return batch.created();
     }
 
     /**
@@ -132,7 +215,43 @@ public class FlipIntake {
         final Map<UUID, Channel> channels = new HashMap<>();
         final Set<UUID> unknown = new HashSet<>();
         final Map<UUID, StormWindow> windows = new HashMap<>();
+        /** Deliveries to insert, in creation order (their positions follow it: a digest after its alerts). */
+        final List<Object[]> deliveries = new ArrayList<>();
+        int inserted;
+        int digests;
+
+        /** The alerts, reminders and notices inserted (digests are not counted). */
+        int created() {
+            return inserted - digests;
+        }
+
+        /**
+         * Inserts the deliveries queued so far in one JDBC batch: at the end of the batch, and before a query reads
+         * the deliveries (an UP flip looks for the alerts about its problem, which may be of this batch).
+         */
+        void flush(EntityManager em) {
+            if (deliveries.isEmpty()) {
+                return;
+            }
+            int[] counts = em.unwrap(Session.class).doReturningWork(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_DELIVERY)) {
+                    for (Object[] row : deliveries) {
+                        for (int i = 0; i < row.length; i++) {
+                            insert.setObject(i + 1, row[i]);
+                        }
+                        insert.addBatch();
+                    }
+                    return insert.executeBatch();
+                }
+            });
+            deliveries.clear();
+            inserted += java.util.Arrays.stream(counts).map(count -> count == PreparedStatement.SUCCESS_NO_INFO ? 1 : count).sum();
+        }
     }
+
+    private static final String INSERT_DELIVERY = "insert into delivery (id, flip_id, monitor_id, channel_id, channel_type,"
+            + " kind, seq, flip_sequence, flip_status, status, digest_id, created_at, next_attempt_at)"
+            + " values (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) on conflict do nothing";
 
     private List<Channel> live(Collection<UUID> ids, Batch batch) {
         List<UUID> missing = ids.stream().filter(id -> !batch.channels.containsKey(id)).toList();
@@ -142,22 +261,8 @@ public class FlipIntake {
         return ids.stream().distinct().map(batch.channels::get).filter(Objects::nonNull).toList();
     }
 
-    private int record(MonitorFlipped flip, Instant now, Batch batch) {
-        int inserted = em.createNativeQuery("insert into flip (id, monitor_id, sequence, status, previous_status, payload,"
-                        + " received_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7) on conflict (id) do nothing")
-                .setParameter(1, flip.eventId()).setParameter(2, flip.monitor().id()).setParameter(3, flip.sequence())
-                .setParameter(4, flip.status().name())
-                .setParameter(5, new TypedParameterValue<>(StandardBasicTypes.STRING,
-                        flip.previousStatus() == null ? null : flip.previousStatus().name()))
-                .setParameter(6, new String(Json.write(flip), StandardCharsets.UTF_8)).setParameter(7, now)
-                .executeUpdate();
-        if (inserted == 0) {
-            Log.debugf("flip %s already taken in", flip.eventId());
-            return 0;
-        }
-        em.createNativeQuery("update delivery set status = 'CANCELLED' where monitor_id = ?1 and kind = 'reminder'"
-                        + " and status = 'PENDING' and flip_sequence < ?2")
-                .setParameter(1, flip.monitor().id()).setParameter(2, flip.sequence()).executeUpdate();
+    /** Routes one flip just inserted (its monitor's reminders already cancelled), queueing its deliveries. */
+    private void record(MonitorFlipped flip, Instant now, Batch batch) {
         List<UUID> named = flip.channels() == null ? List.of() : flip.channels();
         for (UUID channelId : new LinkedHashSet<>(named)) {
             if (batch.unknown.contains(channelId)) {
@@ -170,9 +275,8 @@ public class FlipIntake {
             }
         }
         int created = route(flip, null, now, batch);
-        Log.infof("flip %s of monitor %s to %s (%s): %d deliveries", flip.eventId(), flip.monitor().id(),
+        Log.debugf("flip %s of monitor %s to %s (%s): %d deliveries", flip.eventId(), flip.monitor().id(),
                 flip.status(), flip.reason(), created);
-        return created;
     }
 
     /** Creates the flip's deliveries, to every channel it concerns or, with {@code only}, to those of these it concerns. */
@@ -191,6 +295,7 @@ public class FlipIntake {
                 }
             }
             case UP -> {
+                batch.flush(em);
                 for (Channel channel : live(named, batch)) {
                     if (channel.notifies(Status.UP) && alertedAboutProblem(flip, channel.id())) {
                         created += create(flip, channel, DeliveryKind.ALERT, now, batch);
@@ -199,6 +304,7 @@ public class FlipIntake {
             }
             case PAUSED -> {
                 if (flip.previousStatus() == Status.DOWN) {
+                    batch.flush(em);
                     Set<UUID> alerted = alertedChannels(flip);
                     if (only != null) {
                         alerted.retainAll(only);
@@ -232,14 +338,10 @@ public class FlipIntake {
     private int create(MonitorFlipped flip, Channel channel, DeliveryKind kind, Instant now, Batch batch) {
         UUID digestId = channel.digestible() ? stormGate(flip, channel, now, batch) : null;
         DeliveryStatus status = digestId == null ? DeliveryStatus.PENDING : DeliveryStatus.HELD;
-        return em.createNativeQuery("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq,"
-                        + " flip_sequence, flip_status, status, digest_id, created_at, next_attempt_at)"
-                        + " values (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12) on conflict do nothing")
-                .setParameter(1, UUID.randomUUID()).setParameter(2, flip.eventId()).setParameter(3, flip.monitor().id())
-                .setParameter(4, channel.id()).setParameter(5, channel.type().json()).setParameter(6, kind.code())
-                .setParameter(7, flip.sequence()).setParameter(8, flip.status().name()).setParameter(9, status.name())
-                .setParameter(10, new TypedParameterValue<>(StandardBasicTypes.UUID, digestId))
-                .setParameter(11, now).setParameter(12, now).executeUpdate();
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        batch.deliveries.add(new Object[] {UUID.randomUUID(), flip.eventId(), flip.monitor().id(), channel.id(),
+            channel.type().json(), kind.code(), flip.sequence(), flip.status().name(), status.name(), digestId, at, at});
+        return 1;
     }
 
     /**
@@ -267,13 +369,12 @@ public class FlipIntake {
         }
         if (window.digestId == null) {
             window.digestId = UUID.randomUUID();
-            // SQL, like the alerts around it, so its position (creation order) follows the alerts before it
-            em.createNativeQuery("insert into delivery (id, flip_id, monitor_id, channel_id, channel_type, kind, seq,"
-                            + " flip_sequence, flip_status, status, created_at, next_attempt_at)"
-                            + " values (?1, ?2, null, ?3, ?4, 'digest', 0, 0, null, 'PENDING', ?5, ?6)")
-                    .setParameter(1, window.digestId).setParameter(2, flip.eventId()).setParameter(3, channel.id())
-                    .setParameter(4, channel.type().json()).setParameter(5, now)
-                    .setParameter(6, window.windowStart.plus(config.storm().window())).executeUpdate();
+            // queued with the alerts around it, so its position (creation order) follows the alerts before it
+            batch.deliveries.add(new Object[] {window.digestId, flip.eventId(), null, channel.id(), channel.type().json(),
+                DeliveryKind.DIGEST.code(), 0L, null, DeliveryStatus.PENDING.name(), null,
+                OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                OffsetDateTime.ofInstant(window.windowStart.plus(config.storm().window()), ZoneOffset.UTC)});
+            batch.digests++;
             Log.infof("alert storm on channel %s: the rest of the window goes as digest %s", channel.id(), window.digestId);
         }
         return window.digestId;
