@@ -102,6 +102,8 @@ public class DeliveryStore {
             return List.of();
         }
         Map<UUID, Channel> channelCache = new HashMap<>();
+        channels.findLive(due.stream().map(delivery -> delivery.channelId).distinct().toList())
+                .forEach(channel -> channelCache.put(channel.id(), channel));
         Map<String, Integer> deferred = new HashMap<>();
         List<Delivery> leased = new ArrayList<>();
         for (Delivery delivery : due) {
@@ -109,8 +111,8 @@ public class DeliveryStore {
                 delivery.status = DeliveryStatus.CANCELLED;
                 continue;
             }
-            Channel channel = channelCache.computeIfAbsent(delivery.channelId, channels::find);
-            if (channel != null && !channel.deleted()) {
+            Channel channel = channelCache.get(delivery.channelId); // null: deleted, or never known
+            if (channel != null) {
                 if (!admits.test(channel)) {
                     continue;
                 }
@@ -235,16 +237,20 @@ public class DeliveryStore {
         List<UUID> ids = finished.stream().map(f -> f.claimed().id()).toList();
         Map<UUID, Delivery> deliveries = new HashMap<>();
         Delivery.<Delivery>list("id in ?1", ids).forEach(delivery -> deliveries.put(delivery.id, delivery));
+        // the channels as they are now (a reminder goes only to a channel that still exists and still wants one)
+        Map<UUID, Channel> live = new HashMap<>();
+        channels.findLive(finished.stream().map(f -> f.claimed().channelId()).distinct().toList())
+                .forEach(channel -> live.put(channel.id(), channel));
         for (Finished f : finished) {
             Delivery delivery = deliveries.get(f.claimed().id());
             if (delivery != null) {
-                record(f.claimed(), f.result(), f.startedAt(), f.durationMs(), now, delivery);
+                record(f.claimed(), f.result(), f.startedAt(), f.durationMs(), now, delivery, live);
             }
         }
     }
 
     private void record(Claimed claimed, SendResult result, Instant startedAt, long durationMs, Instant now,
-                        Delivery delivery) {
+                        Delivery delivery, Map<UUID, Channel> live) {
         int attempts = claimed.attemptCount() + 1;
         Instant first = claimed.firstAttemptAt() == null ? startedAt : claimed.firstAttemptAt();
         DeliveryStatus status;
@@ -299,14 +305,14 @@ public class DeliveryStore {
                 events.add(event(member.id, member.flipId, member.monitorId, claimed, member.kind.code(), status,
                         startedAt, outcome, result.httpStatus(), error, durationMs));
                 if (member.flipStatus == Status.DOWN && member.kind == DeliveryKind.ALERT) {
-                    scheduleReminder(member.monitorId, claimed.channelId(), claimed.channelType(), member.flipId,
+                    scheduleReminder(live, member.monitorId, claimed.channelId(), claimed.channelType(), member.flipId,
                             member.flipSequence, 0, now);
                 }
             }
         }
         if (finished && (claimed.kind() == DeliveryKind.ALERT || claimed.kind() == DeliveryKind.REMINDER)
                 && "DOWN".equals(claimed.flipStatus())) {
-            scheduleReminder(claimed.monitorId(), claimed.channelId(), claimed.channelType(), claimed.flipId(),
+            scheduleReminder(live, claimed.monitorId(), claimed.channelId(), claimed.channelType(), claimed.flipId(),
                     claimed.flipSequence(), claimed.seq(), now);
         }
         for (DeliveryAttempted event : events) {
@@ -323,9 +329,9 @@ public class DeliveryStore {
         delivery.leaseUntil = null;
     }
 
-    private void scheduleReminder(UUID monitorId, UUID channelId, String channelType, UUID flipId, long flipSequence,
-                                  int seq, Instant now) {
-        Channel channel = channels.find(channelId);
+    private void scheduleReminder(Map<UUID, Channel> live, UUID monitorId, UUID channelId, String channelType,
+                                  UUID flipId, long flipSequence, int seq, Instant now) {
+        Channel channel = live.get(channelId);
         if (channel == null || channel.deleted() || channel.remindEvery() == null) {
             return;
         }
