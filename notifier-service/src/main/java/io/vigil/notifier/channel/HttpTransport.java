@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -54,7 +55,7 @@ public class HttpTransport {
     @Inject
     public HttpTransport(NotifierConfig config, Vertx vertx) {
         this(vertx, new TargetPolicy(config.allowPrivateTargets()), new HttpClientOptions(),
-                Math.max(1, config.dispatch().concurrency()));
+                Math.max(1, config.dispatch().connectionsPerHost()));
     }
 
     /** With a given target policy (its name lookup) and client options (tests), 16 connections per host. */
@@ -135,13 +136,19 @@ public class HttpTransport {
             return CompletableFuture.completedFuture(SendResult.failed("the target URL or a configured header is not valid"));
         }
         CompletableFuture<SendResult> answer = new CompletableFuture<>();
-        client.request(request)
-                .compose(sending -> sending.send(Buffer.buffer(body)).onSuccess(response -> drain(sending, response)))
+        exchange(request, body).recover(cause -> cause instanceof HttpClosedException
+                        // a kept-alive connection the target closed meanwhile (its idle limit): once more, on another
+                        ? exchange(request, body) : io.vertx.core.Future.failedFuture(cause))
                 .onSuccess(response -> answer.complete(SendResult.ofHttp(response.statusCode(),
                         response.getHeader("Retry-After"), response.getHeader("Location"))))
                 .onFailure(answer::completeExceptionally);
         return answer.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
                 .exceptionally(cause -> failure(cause instanceof CompletionException ? cause.getCause() : cause, timeout));
+    }
+
+    private io.vertx.core.Future<HttpClientResponse> exchange(RequestOptions request, byte[] body) {
+        return client.request(request)
+                .compose(sending -> sending.send(Buffer.buffer(body)).onSuccess(response -> drain(sending, response)));
     }
 
     /** Reads the answer's body to the end (so the connection can be reused), dropping the connection past the cap. */

@@ -69,6 +69,13 @@ public interface NotifierConfig {
         @WithDefault("16")
         int perTargetConcurrency();
 
+        /**
+         * Keep-alive connections to one host and port (several channels may share a host); sends beyond them wait for
+         * one. Kept below common servers' limits of idle connections, which close the surplus (a retry).
+         */
+        @WithDefault("64")
+        int connectionsPerHost();
+
         /** The most deliveries one claim takes, and the most attempts recorded in one transaction. */
         @WithDefault("500")
         int claimBatch();

@@ -348,8 +348,9 @@ public class Dispatcher {
             Log.debugf("delivery %s (%s, %s channel %s): delivered%s", claimed.id(), claimed.kind().code(),
                     claimed.channelType(), claimed.channelId(), result.httpStatus() == null ? "" : " HTTP " + result.httpStatus());
         } else {
-            Log.infof("delivery %s (%s, %s channel %s): %s%s", claimed.id(), claimed.kind().code(), claimed.channelType(),
-                    claimed.channelId(), result.outcome().code(), result.httpStatus() == null ? "" : " HTTP " + result.httpStatus());
+            Log.infof("delivery %s (%s, %s channel %s): %s%s: %s", claimed.id(), claimed.kind().code(), claimed.channelType(),
+                    claimed.channelId(), result.outcome().code(), result.httpStatus() == null ? "" : " HTTP " + result.httpStatus(),
+                    result.error());
         }
     }
 
