@@ -206,6 +206,8 @@ public final class AlertsBench {
         List<MonitorFlipped> flips = new ArrayList<>(scenario.alerts());
         String heapAtEnd;
         boolean complete;
+        String loadAtPublish;
+        String loadAtEnd;
         try {
             awaitReady(port, notifier);
             try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers());
@@ -223,6 +225,7 @@ public final class AlertsBench {
                 UUID[] monitors = new UUID[scenario.monitors()];
                 Arrays.setAll(monitors, i -> UUID.randomUUID());
                 System.out.printf("publishing %,d flips on %s ...%n", scenario.alerts(), Topics.FLIPS);
+                loadAtPublish = loadAverage();
                 publishStart = WebhookReceiver.micros(Instant.now());
                 for (int key = 0; key < scenario.alerts(); key++) {
                     Instant now = Instant.now();
@@ -235,6 +238,7 @@ public final class AlertsBench {
                 publishEnd = WebhookReceiver.micros(Instant.now());
                 System.out.printf("published in %d ms; waiting for the deliveries ...%n", (publishEnd - publishStart) / 1000);
                 complete = awaitDeliveries(phase, notifier, settings, notes);
+                loadAtEnd = loadAverage();
                 receiver.countInto(null);
                 heapAtEnd = heapUsedNow(port);
                 notes.add(databaseSummary(db, publishStart));
@@ -262,6 +266,8 @@ public final class AlertsBench {
                 baselines.add(baseline(client, scenario, posts, settings, receiver));
             }
         }
+        notes.add("load average (1 min, the whole machine; 2 cores): " + loadAtPublish + " when the flips were published, "
+                + loadAtEnd + " when the notifier's wait ended, " + loadAverage() + " after the baselines");
         return new Result(scenario, notifierRow, baselines, notes, complete);
     }
 
@@ -669,6 +675,15 @@ public final class AlertsBench {
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The 1-minute load average of the machine (other work on it shows here), or "n/a". */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
         }
     }
 
