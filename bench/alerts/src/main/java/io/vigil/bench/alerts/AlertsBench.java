@@ -60,6 +60,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class AlertsBench {
 
+    /** Requests in flight of the receiver-ceiling run: well above the notifier's, to show the receiver is not the limit. */
+    private static final int CEILING_CONCURRENCY = 64;
+
     private static final com.fasterxml.jackson.databind.ObjectMapper PLAIN_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
@@ -97,7 +100,8 @@ public final class AlertsBench {
     }
 
     /** A scenario's rows (the notifier's first, then the baselines) and its notes. */
-    private record Result(Scenario scenario, Row notifier, List<Row> baselines, List<String> notes, boolean complete) {
+    private record Result(Scenario scenario, Row notifier, List<Row> baselines, Row ceiling, List<String> notes,
+                          boolean complete) {
         Row baseline() {
             Row best = null;
             for (Row row : baselines) {
@@ -260,15 +264,19 @@ public final class AlertsBench {
             notes.add(missing + " of the baseline's bodies were rendered by the bench (the notifier never delivered them)");
         }
         List<Row> baselines = new ArrayList<>();
+        Row ceiling;
         try (PlainClient vertxClient = PlainClient.vertx(receiver.vertx(), receiver.port(), settings.concurrency());
-             PlainClient jdkClient = PlainClient.jdk(receiver.port())) {
+             PlainClient jdkClient = PlainClient.jdk(receiver.port());
+             PlainClient wide = PlainClient.vertx(receiver.vertx(), receiver.port(), CEILING_CONCURRENCY)) {
             for (PlainClient client : List.of(vertxClient, jdkClient)) {
-                baselines.add(baseline(client, scenario, posts, settings, receiver));
+                baselines.add(baseline(client, client.name, settings.concurrency(), scenario, posts, settings, receiver));
             }
+            ceiling = baseline(wide, "receiver ceiling: Vert.x client", CEILING_CONCURRENCY, scenario, posts, settings,
+                    receiver);
         }
         notes.add("load average (1 min, the whole machine; 2 cores): " + loadAtPublish + " when the flips were published, "
                 + loadAtEnd + " when the notifier's wait ended, " + loadAverage() + " after the baselines");
-        return new Result(scenario, notifierRow, baselines, notes, complete);
+        return new Result(scenario, notifierRow, baselines, ceiling, notes, complete);
     }
 
     /** Waits until every alert arrived, the notifier stops making progress for the stall time, or the maximum wait. */
@@ -311,28 +319,29 @@ public final class AlertsBench {
         return true;
     }
 
-    private static Row baseline(PlainClient client, Scenario scenario, List<PlainClient.Post> posts, Settings settings,
-                                WebhookReceiver receiver) throws Exception {
+    private static Row baseline(PlainClient client, String sender, int concurrency, Scenario scenario,
+                                List<PlainClient.Post> posts, Settings settings, WebhookReceiver receiver) throws Exception {
         List<PlainClient.Post> warmUp = new ArrayList<>();
         for (int i = 0; i < Math.min(2000, posts.size()); i++) {
             warmUp.add(new PlainClient.Post("/warm-up", posts.get(i).body(), posts.get(i).eventId()));
         }
         receiver.countInto(null);
-        client.run(warmUp, settings.concurrency(), Duration.ofMinutes(2));
+        client.run(warmUp, concurrency, Duration.ofMinutes(2));
         int[] expectedChannel = new int[scenario.alerts()];
         for (int key = 0; key < expectedChannel.length; key++) {
             expectedChannel[key] = scenario.channelOf(key);
         }
-        WebhookReceiver.Phase phase = new WebhookReceiver.Phase(client.name, expectedChannel, scenario.monitors());
+        WebhookReceiver.Phase phase = new WebhookReceiver.Phase(sender, expectedChannel, scenario.monitors());
         receiver.countInto(phase);
         long start = WebhookReceiver.micros(Instant.now());
-        PlainClient.Outcome outcome = client.run(posts, settings.concurrency(), settings.maxWait());
+        PlainClient.Outcome outcome = client.run(posts, concurrency, settings.maxWait());
         receiver.countInto(null);
-        System.out.printf("%s: %,d answered 2xx, %,d failed, %.2f s%n", client.name, outcome.ok(), outcome.failed(),
+        System.out.printf("%s, %d in flight: %,d answered 2xx, %,d failed, %.2f s%n", sender, concurrency, outcome.ok(),
+                outcome.failed(),
                 (phase.lastArrivalMicros.get() - start) / 1e6);
         long[] fromStart = new long[scenario.alerts()];
         Arrays.fill(fromStart, start);
-        return row(scenario, client.name, settings.concurrency(), phase, start, fromStart, "-");
+        return row(scenario, sender, concurrency, phase, start, fromStart, "-");
     }
 
     private static Row row(Scenario scenario, String sender, int concurrency, WebhookReceiver.Phase phase, long start,
@@ -572,8 +581,9 @@ public final class AlertsBench {
             List<Row> rows = new ArrayList<>();
             rows.add(result.notifier());
             rows.addAll(result.baselines());
+            rows.add(result.ceiling());
             for (Row row : rows) {
-                String share = row == baseline ? "= baseline"
+                String share = row == baseline ? "= baseline" : row == result.ceiling() ? "(not a baseline)"
                         : baseline == null || baseline.rate() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * row.rate() / baseline.rate());
                 text.append(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,d | %,d | %,d | %,d | %,d | %,.0f | %s | %s | %s | %s | %d | %s |%n",
                         row.scenario(), row.sender(), row.concurrency(), row.expected(), row.delivered(), row.lost(),
@@ -587,7 +597,9 @@ public final class AlertsBench {
         }
         text.append("\nLatency: the notifier's from each flip's `detectedAt` (set to its publish time) to its first"
                 + " arrival; a baseline's from the start of its run (every body ready then) to the arrival."
-                + " Deliveries/s: alerts delivered / (last first-arrival - first publish), or - start of the baseline run.\n\n");
+                + " Deliveries/s: alerts delivered / (last first-arrival - first publish), or - start of the baseline run."
+                + " The receiver-ceiling row posts the same bodies with " + CEILING_CONCURRENCY + " in flight: what the"
+                + " receiver takes, so that a baseline or the notifier far below it is not limited by the receiver.\n\n");
         text.append("Targets (issue 12, judged on the notifier rows):\n\n");
         for (Result result : results) {
             Row n = result.notifier();
