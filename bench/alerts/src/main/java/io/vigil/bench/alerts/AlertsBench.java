@@ -61,7 +61,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class AlertsBench {
 
     /** Requests in flight of the receiver-ceiling run: well above the notifier's, to show the receiver is not the limit. */
-    private static final int CEILING_CONCURRENCY = 64;
+    private static final int CEILING_CONCURRENCY = 128;
 
     private static final com.fasterxml.jackson.databind.ObjectMapper PLAIN_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -152,7 +152,7 @@ public final class AlertsBench {
         Map<String, String> env = System.getenv();
         String jvmArgs = env.getOrDefault("ALERTS_NOTIFIER_JVM_ARGS", "").trim();
         return new Settings(
-                Integer.parseInt(env.getOrDefault("ALERTS_CONCURRENCY", "8")),
+                Integer.parseInt(env.getOrDefault("ALERTS_CONCURRENCY", "64")),
                 env.getOrDefault("ALERTS_NOTIFIER_LOG_LEVEL", "WARN"),
                 jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+")),
                 Duration.parse(env.getOrDefault("ALERTS_STALL", "PT120S")),
@@ -193,7 +193,9 @@ public final class AlertsBench {
         env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true"); // the receiver is on loopback
         env.put("VIGIL_SMTP_PORT", String.valueOf(FreePorts.take()));
         env.put("VIGIL_NOTIFIER_RATE_WEBHOOK", "PT0S"); // raw throughput: no per-URL spacing (default 50 ms)
+        // sends in flight and connections to the one receiver: both the concurrency the baselines get
         env.put("VIGIL_NOTIFIER_DISPATCH_CONCURRENCY", String.valueOf(settings.concurrency()));
+        env.put("VIGIL_NOTIFIER_DISPATCH_CONNECTIONS_PER_HOST", String.valueOf(settings.concurrency()));
         env.put("QUARKUS_LOG_LEVEL", settings.logLevel());
         Path log = settings.out().resolve("notifier-" + slug + ".log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
