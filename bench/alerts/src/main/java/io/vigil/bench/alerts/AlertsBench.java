@@ -322,7 +322,7 @@ public final class AlertsBench {
     private static Row baseline(PlainClient client, String sender, int concurrency, Scenario scenario,
                                 List<PlainClient.Post> posts, Settings settings, WebhookReceiver receiver) throws Exception {
         List<PlainClient.Post> warmUp = new ArrayList<>();
-        // every body once to another path: a first pass of a cold client ran at a third of the speed of a later one
+        // every body once to another path: a cold client is much slower on its first pass than on a later one
         for (int i = 0; i < posts.size(); i++) {
             warmUp.add(new PlainClient.Post("/warm-up", posts.get(i).body(), posts.get(i).eventId()));
         }
