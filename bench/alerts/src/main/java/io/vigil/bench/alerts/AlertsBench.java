@@ -247,7 +247,7 @@ public final class AlertsBench {
                 loadAtEnd = loadAverage();
                 receiver.countInto(null);
                 heapAtEnd = heapUsedNow(port);
-                notes.add(databaseSummary(db, publishStart));
+                notes.add(databaseSummary(db, publishStart, phase));
             }
         } finally {
             receiver.countInto(null);
@@ -324,7 +324,8 @@ public final class AlertsBench {
     private static Row baseline(PlainClient client, String sender, int concurrency, Scenario scenario,
                                 List<PlainClient.Post> posts, Settings settings, WebhookReceiver receiver) throws Exception {
         List<PlainClient.Post> warmUp = new ArrayList<>();
-        for (int i = 0; i < Math.min(2000, posts.size()); i++) {
+        // every body once to another path: a cold client is much slower on its first pass than on a later one
+        for (int i = 0; i < posts.size(); i++) {
             warmUp.add(new PlainClient.Post("/warm-up", posts.get(i).body(), posts.get(i).eventId()));
         }
         receiver.countInto(null);
@@ -476,7 +477,7 @@ public final class AlertsBench {
     }
 
     /** What the notifier's tables say after the run (a failure to read them, e.g. another schema, is only noted). */
-    private static String databaseSummary(Connection db, long publishStartMicros) {
+    private static String databaseSummary(Connection db, long publishStartMicros, WebhookReceiver.Phase phase) {
         StringBuilder text = new StringBuilder("notifier tables after the run: ");
         try (Statement statement = db.createStatement()) {
             try (ResultSet rows = statement.executeQuery("select status, count(*) from notifier.delivery group by status"
@@ -492,6 +493,7 @@ public final class AlertsBench {
                     long last = WebhookReceiver.micros(rows.getTimestamp(1).toInstant());
                     text.append(String.format(Locale.ROOT, "; the last delivery row was created %.1f s after the first publish",
                             (last - publishStartMicros) / 1e6));
+                    text.append(intakeSplit(phase, last));
                 }
             }
             try (ResultSet rows = statement.executeQuery("select count(*), count(*) filter (where outcome <> 'delivered'),"
@@ -505,6 +507,30 @@ public final class AlertsBench {
             text.append("not readable (").append(e.getMessage()).append(")");
         }
         return text.toString();
+    }
+
+    /**
+     * How the deliveries split around the end of the intake (the last delivery row created): arrivals until then, and
+     * the rate of the rest, which the dispatcher sent with the intake done.
+     */
+    private static String intakeSplit(WebhookReceiver.Phase phase, long intakeDoneMicros) {
+        int before = 0;
+        long lastAfter = intakeDoneMicros;
+        int after = 0;
+        for (int key = 0; key < phase.expected(); key++) {
+            if (phase.arrivals.get(key) > 0) {
+                long at = phase.firstArrivalMicros.get(key);
+                if (at <= intakeDoneMicros) {
+                    before++;
+                } else {
+                    after++;
+                    lastAfter = Math.max(lastAfter, at);
+                }
+            }
+        }
+        double seconds = (lastAfter - intakeDoneMicros) / 1e6;
+        return String.format(Locale.ROOT, " (%,d alerts had arrived by then; the other %,d arrived in %.1f s after it: %s)",
+                before, after, seconds, after == 0 || seconds <= 0 ? "-" : String.format(Locale.ROOT, "%,.0f/s", after / seconds));
     }
 
     /**
