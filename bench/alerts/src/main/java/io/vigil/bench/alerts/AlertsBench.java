@@ -193,8 +193,8 @@ public final class AlertsBench {
         env.put("VIGIL_ALLOW_PRIVATE_TARGETS", "true"); // the receiver is on loopback
         env.put("VIGIL_SMTP_PORT", String.valueOf(FreePorts.take()));
         env.put("VIGIL_NOTIFIER_RATE_WEBHOOK", "PT0S"); // raw throughput: no per-URL spacing (default 50 ms)
-        // sends in flight and connections to the one receiver: both the concurrency the baselines get
-        env.put("VIGIL_NOTIFIER_DISPATCH_CONCURRENCY", String.valueOf(settings.concurrency()));
+        // connections to the one receiver: the concurrency the baselines get (the notifier claims and queues more,
+        // its default VIGIL_NOTIFIER_DISPATCH_CONCURRENCY, so that a connection never waits for a claim)
         env.put("VIGIL_NOTIFIER_DISPATCH_CONNECTIONS_PER_HOST", String.valueOf(settings.concurrency()));
         env.put("QUARKUS_LOG_LEVEL", settings.logLevel());
         Path log = settings.out().resolve("notifier-" + slug + ".log");
@@ -594,7 +594,7 @@ public final class AlertsBench {
         StringBuilder text = new StringBuilder("# Notifier delivery benchmark\n\n");
         text.append(String.format(Locale.ROOT, "Packaged notifier `%s` as its own JVM (JVM options: %s), fed flips straight"
                         + " on `vigil.flips.v1`; webhook channels at a local Vert.x receiver answering 200 at once;"
-                        + " `VIGIL_NOTIFIER_DISPATCH_CONCURRENCY=%d`, webhook rate limit off (`VIGIL_NOTIFIER_RATE_WEBHOOK=PT0S`),"
+                        + " `VIGIL_NOTIFIER_DISPATCH_CONNECTIONS_PER_HOST=%d`, webhook rate limit off (`VIGIL_NOTIFIER_RATE_WEBHOOK=PT0S`),"
                         + " log level %s; embedded Kafka (fresh per scenario) and PostgreSQL (a fresh database per"
                         + " scenario); the baselines post the same bodies to the same receiver with the same concurrency"
                         + " after the notifier has stopped.%n%n",
