@@ -69,6 +69,8 @@ public class Dispatcher {
     private final Object idle = new Object();
     private volatile ExecutorService workers;
     private volatile ExecutorService recorder;
+    /** Marks rate-limited targets' sends answered: never queued behind workers waiting out another target's limit. */
+    private volatile ExecutorService stamps;
     private volatile DeadlineLoop loop;
 
     public Dispatcher(DeliveryStore store, NotifierConfig config, InstantSource clock,
@@ -88,6 +90,7 @@ public class Dispatcher {
         }
         workers = Executors.newFixedThreadPool(Math.max(1, config.dispatch().workers()), threads("vigil-sender-"));
         recorder = Executors.newSingleThreadExecutor(threads("vigil-recorder-"));
+        stamps = Executors.newSingleThreadExecutor(threads("vigil-send-stamps-"));
         loop = new DeadlineLoop("vigil-dispatcher", clock, this::claimDue);
         loop.start();
     }
@@ -111,6 +114,7 @@ public class Dispatcher {
             }
         }
         workers.shutdown();
+        stamps.shutdown();
         recorder.execute(this::recordFinished);
         recorder.shutdown();
         try {
@@ -224,8 +228,8 @@ public class Dispatcher {
             }
             CompletionStage<SendResult> sent = sender.send(channel, message, config.dispatch().sendTimeout());
             if (limited) {
-                // the answer arrives on the event loop: the stamp is a database write, so it moves to a worker
-                sent = sent.whenCompleteAsync((result, error) -> markSendFinished(claimed), workers);
+                // the answer arrives on the event loop: the stamp is a database write, so it moves off it
+                sent = sent.whenCompleteAsync((result, error) -> markSendFinished(claimed), stamps);
             }
             return sent.handle((result, error) -> new Attempted(result != null ? result
                     : SendResult.retry("internal error: " + error.getClass().getSimpleName()),
