@@ -290,9 +290,9 @@ public final class DetectionBench {
             st.execute("""
                     WITH idle AS (
                         INSERT INTO evaluator.monitor (id, name, slug, schedule_type, every_ms, grace_ms, token,
-                            token_hash, created_at, updated_at)
+                            token_hash, badge_id, created_at, updated_at)
                         SELECT gen_random_uuid(), 'idle ' || g, 'idle-' || g, 'interval', 86400000, 3600000,
-                            'idle-token-' || g, md5('idle-token-' || g), now(), now()
+                            'idle-token-' || g, md5('idle-token-' || g), md5('idle-badge-' || g), now(), now()
                         FROM generate_series(1, %d) AS g
                         RETURNING id, substring(slug from 6)::int AS g)
                     INSERT INTO evaluator.monitor_state (id, kafka_partition, status, due_at, next_alert_at,
@@ -577,8 +577,8 @@ public final class DetectionBench {
         db.setAutoCommit(false);
         try (PreparedStatement st = db.prepareStatement("""
                 INSERT INTO evaluator.monitor (id, name, slug, schedule_type, every_ms, grace_ms, token, token_hash,
-                    channel_ids, created_at, updated_at)
-                VALUES (?, ?, ?, 'interval', ?, ?, ?, ?, ?, now(), now())""");
+                    channel_ids, badge_id, created_at, updated_at)
+                VALUES (?, ?, ?, 'interval', ?, ?, ?, ?, ?, replace(gen_random_uuid()::text, '-', ''), now(), now())""");
              PreparedStatement state = db.prepareStatement(
                      "INSERT INTO evaluator.monitor_state (id, kafka_partition, status) VALUES (?, ?, 'NEW')")) {
             for (int i = 0; i < n; i++) {
