@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -159,7 +160,7 @@ public class FlipIntake {
             return;
         }
         UUID[] monitors = latest.keySet().toArray(UUID[]::new);
-        Long[] sequences = java.util.Arrays.stream(monitors).map(latest::get).toArray(Long[]::new);
+        Long[] sequences = Arrays.stream(monitors).map(latest::get).toArray(Long[]::new);
         em.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement cancel = connection.prepareStatement("update delivery d set status = 'CANCELLED'"
                     + " from unnest(?::uuid[], ?::bigint[]) as v(monitor_id, flip_sequence) where d.monitor_id = v.monitor_id"
@@ -245,7 +246,7 @@ public class FlipIntake {
                 }
             });
             deliveries.clear();
-            inserted += java.util.Arrays.stream(counts).map(count -> count == PreparedStatement.SUCCESS_NO_INFO ? 1 : count).sum();
+            inserted += Arrays.stream(counts).map(count -> count == PreparedStatement.SUCCESS_NO_INFO ? 1 : count).sum();
         }
     }
 
