@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class SecretsKeyring {
                 }
             }
         }
-        return new SecretsKeyring(currentId, Map.copyOf(keys));
+        return new SecretsKeyring(currentId, Collections.unmodifiableMap(keys));
     }
 
     /** The id of the key that seals, also in every sealed value (8 hex digits of the key's SHA-256; not secret). */
@@ -78,7 +79,7 @@ public final class SecretsKeyring {
         return currentId;
     }
 
-    /** The ids of every key that opens. */
+    /** The ids of every key that opens: the current one first, then the previous ones as configured. */
     public List<String> keyIds() {
         return new ArrayList<>(keys.keySet());
     }
