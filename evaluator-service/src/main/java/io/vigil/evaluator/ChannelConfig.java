@@ -1,22 +1,26 @@
 package io.vigil.evaluator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.vigil.contracts.ChannelDefinition;
+import io.vigil.contracts.ChannelDefinition.Field;
 import io.vigil.contracts.ChannelType;
 import java.net.URI;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
- * The rules of a channel's {@code config} per type (API.md section 3): which fields it has, which are
- * required, and which are secrets. Secrets (webhook URLs, webhook secrets and header values) are masked
- * in every answer; a masked value sent back (a GET body PUT back) keeps the stored secret only while the
- * target (scheme, host, port, path) is the stored one.
+ * A channel's {@code config} checked, masked and unmasked by its type's definition ({@link ChannelDefinition}: which fields
+ * it has, which are required, which are secrets). Secrets (webhook URLs, tokens, keys, header values) are masked in
+ * every answer; a masked value sent back (a GET body PUT back) keeps the stored secret only while the target (scheme,
+ * host, port, path) is the stored one.
  */
 public final class ChannelConfig {
 
@@ -25,17 +29,16 @@ public final class ChannelConfig {
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s,;<>]+@[^@\\s,;<>]+\\.[^@\\s,;<>]+$");
     private static final Pattern HEADER_NAME = Pattern.compile("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$");
-    private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
-    private static final int MAX_RECIPIENTS = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ChannelConfig() {
     }
 
     /**
-     * Checks a config for a type and answers its normalised form (defaults filled in: a webhook's
-     * {@code method} POST, {@code headers} {}, {@code secret} null). Every problem is reported to
-     * {@code error} as (field path, message); the targets' URLs are returned through {@code target}
-     * for the address policy.
+     * Checks a config against its type's fields ({@link ChannelDefinition}) and answers its normalised form: every field of the
+     * type, an omitted optional one as its default or null (a webhook's {@code method} POST, {@code headers} {},
+     * {@code secret} null), a choice as the type writes it. Every problem is reported to {@code error} as (field path,
+     * message); the target's URL is returned through {@code target} for the address policy.
      */
     public static ObjectNode normalise(ChannelType type, JsonNode config, BiConsumer<String, String> error,
                                        BiConsumer<String, String> target) {
@@ -48,123 +51,152 @@ public final class ChannelConfig {
             error.accept("config", "must be an object");
             return out;
         }
-        Set<String> allowed = switch (type) {
-            case EMAIL -> Set.of("to");
-            case SLACK, TEAMS -> Set.of("webhookUrl");
-            case WEBHOOK -> Set.of("url", "method", "headers", "secret");
-        };
+        ChannelDefinition spec = type.definition();
         for (Iterator<String> names = config.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!allowed.contains(name)) {
+            if (spec.field(name).isEmpty()) {
                 error.accept("config." + name, "is not a field of a " + type.json() + " channel");
             }
         }
-        switch (type) {
-            case EMAIL -> {
-                JsonNode to = config.get("to");
-                if (to == null || !to.isArray() || to.isEmpty()) {
-                    error.accept("config.to", "must be a non-empty list of email addresses");
-                } else if (to.size() > MAX_RECIPIENTS) {
-                    error.accept("config.to", "may hold at most " + MAX_RECIPIENTS + " addresses");
+        for (Field field : spec.fields()) {
+            String path = "config." + field.name();
+            JsonNode given = config.get(field.name());
+            if (given == null || given.isNull()) {
+                if (field.required()) {
+                    error.accept(path, "is required");
                 } else {
-                    for (int i = 0; i < to.size(); i++) {
-                        JsonNode address = to.get(i);
-                        if (!address.isTextual() || address.asText().length() > 254 || !EMAIL.matcher(address.asText()).matches()) {
-                            error.accept("config.to[" + i + "]", "is not an email address");
-                        }
-                    }
-                    out.set("to", to.deepCopy());
+                    out.set(field.name(), JSON.valueToTree(field.defaultValue()));
+                }
+            } else {
+                JsonNode value = checked(field, path, given, error);
+                if (value != null) {
+                    out.set(field.name(), value);
                 }
             }
-            case SLACK, TEAMS -> {
-                String url = url(config.get("webhookUrl"), "config.webhookUrl", error);
-                if (url != null) {
-                    out.put("webhookUrl", url);
-                    target.accept("config.webhookUrl", url);
-                }
+            if (field.name().equals(spec.targetField()) && out.hasNonNull(field.name())) {
+                target.accept(path, out.get(field.name()).asText());
             }
-            case WEBHOOK -> {
-                String url = url(config.get("url"), "config.url", error);
-                if (url != null) {
-                    out.put("url", url);
-                    target.accept("config.url", url);
-                }
-                JsonNode method = config.get("method");
-                if (method == null || method.isNull()) {
-                    out.put("method", "POST");
-                } else if (!method.isTextual() || !METHODS.contains(method.asText().toUpperCase(java.util.Locale.ROOT))) {
-                    error.accept("config.method", "must be one of POST, PUT, PATCH");
-                } else {
-                    out.put("method", method.asText().toUpperCase(java.util.Locale.ROOT));
-                }
-                ObjectNode headers = out.putObject("headers");
-                JsonNode given = config.get("headers");
-                if (given != null && !given.isNull()) {
-                    if (!given.isObject()) {
-                        error.accept("config.headers", "must be an object of header names to values");
-                    } else {
-                        for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
-                            Map.Entry<String, JsonNode> header = it.next();
-                            if (!HEADER_NAME.matcher(header.getKey()).matches()) {
-                                error.accept("config.headers", "has an invalid header name");
-                            } else if (!header.getValue().isTextual() || header.getValue().asText().length() > 4096
-                                    || header.getValue().asText().chars().anyMatch(c -> c == '\r' || c == '\n')) {
-                                error.accept("config.headers." + header.getKey(), "must be a single-line text value");
-                            } else if (header.getValue().asText().equals(MASK)) {
-                                error.accept("config.headers." + header.getKey(),
-                                        "is a masked value that matches no stored header; send the value");
-                            } else {
-                                headers.put(header.getKey(), header.getValue().asText());
-                            }
-                        }
-                    }
-                }
-                JsonNode secret = config.get("secret");
-                if (secret == null || secret.isNull()) {
-                    out.putNull("secret");
-                } else if (!secret.isTextual() || secret.asText().isEmpty() || secret.asText().length() > 1024) {
-                    error.accept("config.secret", "must be a text of 1 to 1024 characters, or null");
-                } else if (secret.asText().equals(MASK)) {
-                    error.accept("config.secret", "is a masked value that matches no stored secret; send the secret");
-                } else {
-                    out.put("secret", secret.asText());
-                }
-            }
-            default -> throw new IllegalStateException("unknown channel type");
         }
         return out;
     }
 
-    /** The config as answers show it: webhook URLs cut after the host, secrets and header values hidden. */
+    /** A given field value in its stored form, or null after reporting why it is not valid. */
+    private static JsonNode checked(Field field, String path, JsonNode given, BiConsumer<String, String> error) {
+        return switch (field.kind()) {
+            case URL -> {
+                String url = url(given, path, error);
+                yield url == null ? null : TextNode.valueOf(url);
+            }
+            case TEXT -> text(field, path, given, error);
+            case EMAILS -> emails(field, path, given, error);
+            case HEADERS -> headers(path, given, error);
+            case INT -> {
+                if (!given.isIntegralNumber() || given.asLong() < field.min() || given.asLong() > field.max()) {
+                    error.accept(path, "must be a whole number from " + field.min() + " to " + field.max());
+                    yield null;
+                }
+                yield IntNode.valueOf(given.asInt());
+            }
+            case CHOICE -> {
+                String choice = given.isTextual() ? field.choices().stream()
+                        .filter(option -> option.equalsIgnoreCase(given.asText())).findFirst().orElse(null) : null;
+                if (choice == null) {
+                    error.accept(path, "must be one of " + String.join(", ", field.choices()));
+                    yield null;
+                }
+                yield TextNode.valueOf(choice);
+            }
+        };
+    }
+
+    private static JsonNode text(Field field, String path, JsonNode given, BiConsumer<String, String> error) {
+        String text = given.isTextual() ? given.asText() : null;
+        if (text == null || text.isEmpty() || text.length() > field.max() || text.chars().anyMatch(c -> c < 32 || c == 127)) {
+            error.accept(path, "must be a single-line text of 1 to " + field.max() + " characters"
+                    + (field.required() ? "" : ", or null"));
+            return null;
+        }
+        if (field.secret() && text.equals(MASK)) {
+            error.accept(path, "is a masked value that matches no stored secret; send the secret");
+            return null;
+        }
+        if (field.pattern() != null && !field.pattern().matcher(text).matches()) {
+            error.accept(path, "must be " + field.hint());
+            return null;
+        }
+        return TextNode.valueOf(text);
+    }
+
+    private static JsonNode emails(Field field, String path, JsonNode to, BiConsumer<String, String> error) {
+        if (!to.isArray() || to.isEmpty()) {
+            error.accept(path, "must be a non-empty list of email addresses");
+            return null;
+        }
+        if (to.size() > field.max()) {
+            error.accept(path, "may hold at most " + field.max() + " addresses");
+            return null;
+        }
+        boolean valid = true;
+        for (int i = 0; i < to.size(); i++) {
+            JsonNode address = to.get(i);
+            if (!address.isTextual() || address.asText().length() > 254 || !EMAIL.matcher(address.asText()).matches()) {
+                error.accept(path + "[" + i + "]", "is not an email address");
+                valid = false;
+            }
+        }
+        return valid ? to.deepCopy() : null;
+    }
+
+    private static JsonNode headers(String path, JsonNode given, BiConsumer<String, String> error) {
+        if (!given.isObject()) {
+            error.accept(path, "must be an object of header names to values");
+            return null;
+        }
+        ObjectNode headers = JsonNodeFactory.instance.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = it.next();
+            if (!HEADER_NAME.matcher(header.getKey()).matches()) {
+                error.accept(path, "has an invalid header name");
+            } else if (!header.getValue().isTextual() || header.getValue().asText().length() > 4096
+                    || header.getValue().asText().chars().anyMatch(c -> c == '\r' || c == '\n')) {
+                error.accept(path + "." + header.getKey(), "must be a single-line text value");
+            } else if (header.getValue().asText().equals(MASK)) {
+                error.accept(path + "." + header.getKey(), "is a masked value that matches no stored header; send the value");
+            } else {
+                headers.put(header.getKey(), header.getValue().asText());
+            }
+        }
+        return headers;
+    }
+
+    /** The config as answers show it: secret URLs cut after the host and port, other secrets and header values hidden. */
     public static ObjectNode masked(ChannelType type, ObjectNode config) {
         ObjectNode out = config.deepCopy();
-        switch (type) {
-            case SLACK, TEAMS -> maskUrl(out, "webhookUrl");
-            case WEBHOOK -> {
-                maskUrl(out, "url");
-                if (out.hasNonNull("secret")) {
-                    out.put("secret", MASK);
-                }
-                JsonNode headers = out.get("headers");
-                if (headers instanceof ObjectNode object) {
-                    object.fieldNames().forEachRemaining(name -> object.put(name, MASK));
-                }
+        for (Field field : type.definition().fields()) {
+            if (!field.secret() || !out.hasNonNull(field.name())) {
+                continue;
             }
-            default -> {
-                // email addresses are not secrets
+            switch (field.kind()) {
+                case URL -> maskUrl(out, field.name());
+                case HEADERS -> {
+                    if (out.get(field.name()) instanceof ObjectNode headers) {
+                        headers.fieldNames().forEachRemaining(name -> headers.put(name, MASK));
+                    }
+                }
+                default -> out.put(field.name(), MASK);
             }
         }
         return out;
     }
 
     /**
-     * Puts stored secrets back where a request sent their masked form, so a channel read with GET can be
-     * PUT back unchanged. A value that differs from the mask is taken as new. A masked value stands for the
-     * stored one only while the target is the stored one (same scheme, host, port and path, see
-     * {@link #sameTarget}): a webhook whose {@code url} changes must be sent its {@code secret} and masked
-     * header values again, each one reported to {@code error} otherwise; a masked Slack or Teams
-     * {@code webhookUrl} shows its scheme, host and port and hides its path, so it stands for the stored URL
-     * only when it is exactly the masked form of it.
+     * Puts stored secrets back where a request sent their masked form, so a channel read with GET can be PUT back
+     * unchanged. A value that differs from the mask is taken as new. A masked value stands for the stored one only while
+     * the target is the stored one (same scheme, host, port and path of the type's target URL, see {@link #sameTarget};
+     * a type whose provider address is fixed always has the same target): a webhook whose {@code url} changes must be
+     * sent its {@code secret} and masked header values again, each one reported to {@code error} otherwise. A masked
+     * secret URL (a Slack {@code webhookUrl}) shows its scheme, host and port and hides its path, so it stands for the
+     * stored URL only when it is exactly the masked form of it.
      */
     public static ObjectNode unmasked(ChannelType type, JsonNode incoming, ChannelType storedType, ObjectNode stored,
                                       BiConsumer<String, String> error) {
@@ -173,36 +205,43 @@ public final class ChannelConfig {
         }
         ObjectNode out = given.deepCopy();
         ObjectNode shown = masked(storedType, stored);
-        for (String field : new String[] {"webhookUrl", "url"}) {
-            if (out.has(field) && stored.has(field) && Objects.equals(out.get(field), shown.get(field))) {
-                out.set(field, stored.get(field));
+        ChannelDefinition spec = type.definition();
+        for (Field field : spec.fields()) {
+            if (field.secret() && field.kind() == ChannelDefinition.Kind.URL && out.has(field.name()) && stored.has(field.name())
+                    && Objects.equals(out.get(field.name()), shown.get(field.name()))) {
+                out.set(field.name(), stored.get(field.name()));
             }
         }
-        if (type != ChannelType.WEBHOOK) {
-            return out;
-        }
-        boolean retargeted = !sameTarget(out.path("url").asText(null), stored.path("url").asText(null));
-        if (MASK.equals(out.path("secret").asText(null))) {
-            if (retargeted) {
-                error.accept("config.secret", "is masked, but the url's scheme, host, port or path changed; "
-                        + "send the secret again (or null)");
-                out.remove("secret");
-            } else if (stored.hasNonNull("secret")) {
-                out.set("secret", stored.get("secret"));
+        String targetField = spec.targetField();
+        boolean retargeted = targetField != null && !sameTarget(effective(spec, out, targetField), stored.path(targetField).asText(null));
+        String because = targetField == null ? "" : ", but the " + targetField + "'s scheme, host, port or path changed";
+        for (Field field : spec.fields()) {
+            if (!field.secret() || field.kind() == ChannelDefinition.Kind.URL) {
+                continue;
             }
-        }
-        if (out.get("headers") instanceof ObjectNode headers) {
-            JsonNode storedHeaders = stored.path("headers");
-            for (String name : iterable(headers.fieldNames())) {
-                if (!MASK.equals(headers.get(name).asText(null))) {
-                    continue;
+            if (field.kind() == ChannelDefinition.Kind.HEADERS) {
+                if (out.get(field.name()) instanceof ObjectNode headers) {
+                    JsonNode storedHeaders = stored.path(field.name());
+                    for (String name : iterable(headers.fieldNames())) {
+                        if (!MASK.equals(headers.get(name).asText(null))) {
+                            continue;
+                        }
+                        if (retargeted) {
+                            error.accept("config." + field.name() + "." + name, "is masked" + because
+                                    + "; send the header's value again");
+                            headers.remove(name);
+                        } else if (storedHeaders.has(name)) {
+                            headers.set(name, storedHeaders.get(name));
+                        }
+                    }
                 }
+            } else if (MASK.equals(out.path(field.name()).asText(null))) {
                 if (retargeted) {
-                    error.accept("config.headers." + name, "is masked, but the url's scheme, host, port or path "
-                            + "changed; send the header's value again");
-                    headers.remove(name);
-                } else if (storedHeaders.has(name)) {
-                    headers.set(name, storedHeaders.get(name));
+                    error.accept("config." + field.name(), "is masked" + because + "; send the " + field.name()
+                            + " again" + (field.required() ? "" : " (or null)"));
+                    out.remove(field.name());
+                } else if (stored.hasNonNull(field.name())) {
+                    out.set(field.name(), stored.get(field.name()));
                 }
             }
         }
@@ -241,6 +280,15 @@ public final class ChannelConfig {
     private static String path(URI uri) {
         String path = uri.getRawPath();
         return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    /** A field's value as given, or its default when omitted. */
+    private static String effective(ChannelDefinition spec, ObjectNode config, String name) {
+        if (config.hasNonNull(name)) {
+            return config.get(name).asText();
+        }
+        Object fallback = spec.field(name).map(Field::defaultValue).orElse(null);
+        return fallback == null ? null : fallback.toString();
     }
 
     private static <T> Iterable<T> iterable(Iterator<T> iterator) {

@@ -12,8 +12,7 @@ import java.util.UUID;
  * A notification channel as the notifier's view of {@code vigil.channels.v1} holds it. {@code config}
  * is unmasked (webhook URLs, secrets): never log it.
  *
- * <p>Config keys: email {@code to} (list or one address); slack and teams {@code webhookUrl};
- * webhook {@code url}, {@code method} (default POST), {@code headers} (object), {@code secret}.
+ * <p>Config keys: those of the type's definition ({@link ChannelType#definition}), as the evaluator normalised them.
  */
 public record Channel(UUID id, String name, ChannelType type, Map<String, Object> config, Set<Status> notifyOn,
                       Duration remindEvery, long version, boolean deleted) {
@@ -26,18 +25,18 @@ public record Channel(UUID id, String name, ChannelType type, Map<String, Object
         return notifyOn.contains(status);
     }
 
-    /** True for the channel types whose alert storms are merged into digests (webhooks never are). */
+    /** True for the channel types whose alert storms are merged into digests (never webhooks or incident tools). */
     public boolean digestible() {
-        return type != ChannelType.WEBHOOK;
+        return type.definition().digested();
     }
 
-    /** The HTTP target of a Slack, Teams or webhook channel, or null for email. */
+    /**
+     * The URL the channel's config names as its target (a webhook's {@code url}, a chat's {@code webhookUrl}, an ntfy
+     * server), or null when the type's address is the provider's, fixed in the notifier's settings, or it has none.
+     */
     public String targetUrl() {
-        return switch (type) {
-            case SLACK, TEAMS -> text("webhookUrl");
-            case WEBHOOK -> text("url");
-            case EMAIL -> null;
-        };
+        String field = type.definition().targetField();
+        return field == null ? null : text(field);
     }
 
     /** A config value as text, or null. */

@@ -92,8 +92,9 @@ public class ChannelResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a channel", description = "Types: email {to}, slack {webhookUrl}, teams {webhookUrl}, "
-            + "webhook {url, method, headers, secret}. Targets on private addresses are refused unless VIGIL_ALLOW_PRIVATE_TARGETS=true.")
+    @Operation(summary = "Create a channel", description = "Types and their config fields: see the README's"
+            + " integrations sections (email {to}, slack {webhookUrl}, webhook {url, method, headers, secret}, pagerduty"
+            + " {routingKey}, telegram {botToken, chatId}, ...). Targets on private addresses are refused unless VIGIL_ALLOW_PRIVATE_TARGETS=true.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChannelJson.class), examples = {
             @ExampleObject(name = "slack", value = EXAMPLE_SLACK),
             @ExampleObject(name = "email", value = EXAMPLE_EMAIL),
@@ -193,7 +194,7 @@ public class ChannelResource {
             try {
                 type = ChannelType.fromJson(typeText);
             } catch (IllegalArgumentException e) {
-                input.error("type", "must be one of email, slack, teams, webhook");
+                input.error("type", "must be one of " + ChannelType.names());
             }
         }
         List<String> notifyOn = List.of("DOWN", "UP");

@@ -46,6 +46,12 @@ public class HttpTransport {
     private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade",
             "transfer-encoding", "te", "trailer", "keep-alive", "proxy-connection");
 
+    /** The content type of JSON bodies. */
+    public static final String JSON = "application/json; charset=utf-8";
+
+    /** The content type of form bodies. */
+    public static final String FORM = "application/x-www-form-urlencoded; charset=utf-8";
+
     /** The most answer body bytes read (and thrown away) before the connection is dropped. */
     static final long MAX_DRAIN = 64 * 1024;
 
@@ -104,6 +110,15 @@ public class HttpTransport {
      */
     public CompletionStage<SendResult> sendAsync(String url, String method, Map<String, String> headers, byte[] body,
                                                  Duration timeout) {
+        return sendAsync(url, method, headers, body, JSON, timeout);
+    }
+
+    /**
+     * Sends a body of {@code contentType} (a form, for providers that take one) to the checked address of {@code url};
+     * as {@link #sendAsync(String, String, Map, byte[], Duration)} otherwise.
+     */
+    public CompletionStage<SendResult> sendAsync(String url, String method, Map<String, String> headers, byte[] body,
+                                                 String contentType, Duration timeout) {
         TargetPolicy.Checked checked = policy.check(url);
         if (checked.refused()) {
             return CompletableFuture.completedFuture(SendResult.failed("target refused: the URL " + checked.refusal()));
@@ -122,7 +137,7 @@ public class HttpTransport {
                     .setConnectTimeout(Math.min(10_000, Math.max(1, timeout.toMillis())))
                     .setIdleTimeout(Math.max(1, timeout.toMillis()))
                     .putHeader("Host", target.hostHeader())
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .putHeader("Content-Type", contentType)
                     .putHeader("User-Agent", "Vigil-Notifier/1");
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 if (!validHeader(header.getKey(), header.getValue())) {

@@ -2,7 +2,10 @@ package io.vigil.notifier.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 import java.time.Duration;
+import java.util.Map;
 
 /** The notifier's settings ({@code vigil.notifier.*}); every one can be set through the environment. */
 @ConfigMapping(prefix = "vigil.notifier")
@@ -17,6 +20,31 @@ public interface NotifierConfig {
      * characters); without it every internal call is answered 401.
      */
     java.util.Optional<String> internalToken();
+
+    /** PagerDuty's Events API base ({@code VIGIL_NOTIFIER_PAGERDUTY_URL}; another for tests or a proxy). */
+    @WithName("pagerduty-url")
+    @WithDefault("https://events.pagerduty.com")
+    String pagerdutyUrl();
+
+    /** Opsgenie's API base for the US region ({@code VIGIL_NOTIFIER_OPSGENIE_URL}); the EU one is {@link #opsgenieEuUrl}. */
+    @WithName("opsgenie-url")
+    @WithDefault("https://api.opsgenie.com")
+    String opsgenieUrl();
+
+    /** Opsgenie's API base for channels with {@code "region": "eu"} ({@code VIGIL_NOTIFIER_OPSGENIE_EU_URL}). */
+    @WithName("opsgenie-eu-url")
+    @WithDefault("https://api.eu.opsgenie.com")
+    String opsgenieEuUrl();
+
+    /** Telegram's Bot API base ({@code VIGIL_NOTIFIER_TELEGRAM_URL}). */
+    @WithName("telegram-url")
+    @WithDefault("https://api.telegram.org")
+    String telegramUrl();
+
+    /** Pushover's API base ({@code VIGIL_NOTIFIER_PUSHOVER_URL}). */
+    @WithName("pushover-url")
+    @WithDefault("https://api.pushover.net")
+    String pushoverUrl();
 
     /** The sender address of alert emails. */
     @WithDefault("vigil@localhost")
@@ -121,28 +149,20 @@ public interface NotifierConfig {
         Duration window();
     }
 
-    /** The least time between two messages to one target, shared by every notifier instance. */
+    /**
+     * The least time between two messages to one target, shared by every notifier instance. Each type's interval is its
+     * definition's default ({@link io.vigil.contracts.ChannelDefinition#rate}), or {@code vigil.notifier.rate.<type>}
+     * ({@code VIGIL_NOTIFIER_RATE_SLACK=PT2S}); see {@link RateLimits}.
+     */
     interface Rate {
-
-        /** Per Slack incoming webhook (Slack allows one message per second). */
-        @WithDefault("PT1S")
-        Duration slack();
-
-        /** Per Teams Workflows webhook. */
-        @WithDefault("PT1S")
-        Duration teams();
-
-        /** Per email channel. */
-        @WithDefault("PT0S")
-        Duration email();
-
-        /** Per webhook URL. */
-        @WithDefault("PT0.05S")
-        Duration webhook();
 
         /** Added to every interval (at most a tenth of it) so that network jitter never makes two messages arrive closer than the limit. */
         @WithDefault("PT0.025S")
         Duration guard();
+
+        /** The intervals set per type ({@code vigil.notifier.rate.<type>}), over the definitions' defaults. */
+        @WithParentName
+        Map<String, Duration> intervals();
     }
 
     /** How the channel view and the flip consumer retry a batch that could not be recorded. */

@@ -18,6 +18,7 @@ import io.vigil.notifier.SendResult;
 import io.vigil.notifier.StormWindow;
 import io.vigil.notifier.TargetRate;
 import io.vigil.notifier.config.NotifierConfig;
+import io.vigil.notifier.config.RateLimits;
 import io.vigil.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -63,12 +64,14 @@ public class DeliveryStore {
     private final ChannelStore channels;
     private final Outbox outbox;
     private final NotifierConfig config;
+    private final RateLimits rates;
     private final RetryPolicy retryPolicy;
     /** Per rate-limited target, when this instance last saw it allowed next; target_rate stays the shared truth. */
     private final Map<String, Instant> pacer = new ConcurrentHashMap<>();
 
-    public DeliveryStore(EntityManager em, ChannelStore channels, Outbox outbox, NotifierConfig config) {
+    public DeliveryStore(EntityManager em, ChannelStore channels, Outbox outbox, NotifierConfig config, RateLimits rates) {
         this.em = em;
+        this.rates = rates;
         this.channels = channels;
         this.outbox = outbox;
         this.config = config;
@@ -360,17 +363,7 @@ public class DeliveryStore {
 
     /** The least time between two messages to the channel's target, with the jitter guard; zero when unlimited. */
     public Duration spacing(Channel channel) {
-        Duration interval = switch (channel.type()) {
-            case SLACK -> config.rate().slack();
-            case TEAMS -> config.rate().teams();
-            case EMAIL -> config.rate().email();
-            case WEBHOOK -> config.rate().webhook();
-        };
-        if (interval.isZero() || interval.isNegative()) {
-            return Duration.ZERO;
-        }
-        Duration guard = config.rate().guard();
-        return interval.plus(guard.compareTo(interval.dividedBy(10)) < 0 ? guard : interval.dividedBy(10));
+        return rates.spacing(channel.type());
     }
 
     /**
@@ -414,11 +407,14 @@ public class DeliveryStore {
         Delivery.update("leaseUntil = null, nextAttemptAt = ?1 where id = ?2", at, claimed.id());
     }
 
-    /** The rate-limited target: the webhook URL (hashed, so the table holds no secret) or the email channel. */
+    /**
+     * The rate-limited target: the values of its type's rate key (a webhook URL, a bot and chat), hashed so the table
+     * holds no secret, or the channel itself when the type has none.
+     */
     public static String targetKey(Channel channel) {
-        String url = channel.targetUrl();
-        return url == null ? channel.type().json() + ":" + channel.id()
-                : channel.type().json() + ":" + TokenHash.of(url);
+        List<String> key = channel.type().definition().rateKey();
+        return key.isEmpty() ? channel.type().json() + ":" + channel.id()
+                : channel.type().json() + ":" + TokenHash.of(String.join("\n", key.stream().map(channel::text).toList()));
     }
 
     private static MonitorFlipped flip(String payload) {
