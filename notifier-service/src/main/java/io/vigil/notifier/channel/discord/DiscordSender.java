@@ -38,8 +38,8 @@ public class DiscordSender implements ChannelSender {
     /** A fact's value is cut shorter than Discord's field limit, so six facts and the body stay within 6,000 characters. */
     static final int FACT_CHARS = 700;
 
-    /** Digest entries listed with their reason and link; the rest are named compactly. */
-    static final int DETAILED = 20;
+    /** Digest entries listed with their reason and link (about 300 characters each); the rest are named compactly. */
+    static final int DETAILED = 5;
 
     /** The characters Discord's markdown, links and mentions give a meaning. */
     private static final String SPECIAL = "\\*_~`|>#-[]()@<";
