@@ -13,8 +13,8 @@ import java.util.List;
  * {@code {"fallback", "color", "title", "title_link", "text", "fields": [{"title", "value", "short"}]}}. Where
  * {@link SlackSender#message} puts a header block, field sections and a ping body section, this puts the title, the
  * facts as attachment fields and the link and ping body in the attachment's text. A digest lists its monitors in the
- * attachment's text, as Slack's digest sections read, within {@value #TEXT_BUDGET} characters (below Rocket.Chat's
- * default 5,000-character message limit and Mattermost's 16,383).
+ * attachment's text, as Slack's digest sections read (the first {@value #DETAILED} with reason and link), within
+ * {@value #TEXT_BUDGET} characters (below Rocket.Chat's default 5,000-character message limit and Mattermost's 16,383).
  *
  * <p>Free text is escaped as for Slack ({@code & < >}, which also defuses {@code <!channel>}), and a word joiner
  * follows every {@code @}, so a monitor named {@code @all} or {@code @channel} mentions nobody. The title is plain
@@ -26,6 +26,9 @@ public final class SlackAttachments {
 
     /** The most characters of the top-level text, and of the attachment's text. */
     public static final int TEXT_BUDGET = 4000;
+
+    /** Digest entries listed with their reason and link (about 300 characters each); the rest are named compactly. */
+    static final int DETAILED = 5;
 
     private SlackAttachments() {
     }
@@ -79,7 +82,7 @@ public final class SlackAttachments {
     }
 
     private static String digestText(Notification n, int named) {
-        List<String> sections = SlackSender.digestSections(n, named, SlackAttachments::escape);
+        List<String> sections = SlackSender.digestSections(n, named, SlackAttachments::escape, DETAILED);
         return String.join("\n", sections);
     }
 

@@ -121,11 +121,14 @@ public class SlackSender implements ChannelSender {
      * all), each at most about {@value #SECTION_CHARS} characters; {@link SlackAttachments} lists them too.
      */
     static List<String> digestSections(Notification n, int named) {
-        return digestSections(n, named, SlackSender::escape);
+        return digestSections(n, named, SlackSender::escape, DETAILED);
     }
 
-    /** {@link #digestSections(Notification, int)} with the monitors' names and reasons escaped by {@code escape}. */
-    static List<String> digestSections(Notification n, int named, UnaryOperator<String> escape) {
+    /**
+     * {@link #digestSections(Notification, int)} with the monitors' names and reasons escaped by {@code escape}, the
+     * first {@code detailed} with their reason and a link.
+     */
+    static List<String> digestSections(Notification n, int named, UnaryOperator<String> escape, int detailed) {
         List<String> sections = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         List<Notification.Entry> entries = n.entries();
@@ -133,12 +136,12 @@ public class SlackSender implements ChannelSender {
             Notification.Entry entry = entries.get(i);
             String name = escape.apply(Notification.cut(entry.monitorName(), Notification.NAME_LIMIT));
             String piece;
-            if (i < DETAILED) {
+            if (i < detailed) {
                 piece = "• " + (entry.link() == null ? "*" + name + "*" : "<" + linkTarget(entry.link()) + "|" + name + ">")
                         + " is *" + entry.status() + "*" + (entry.reasonText() == null ? "" : ": " + cut(escape.apply(entry.reasonText()), 200))
                         + " (" + Notification.readable(entry.occurredAt()) + ")\n";
             } else {
-                piece = (i == DETAILED || text.isEmpty() ? "*Also:* " : ", ") + name + " (" + entry.status() + ")";
+                piece = (i == detailed || text.isEmpty() ? "*Also:* " : ", ") + name + " (" + entry.status() + ")";
             }
             if (!text.isEmpty() && text.length() + piece.length() > SECTION_CHARS - 100) {
                 sections.add(text.toString());
