@@ -1,5 +1,6 @@
 package io.vigil.notifier.channel.matrix;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.contracts.ChannelType;
@@ -10,6 +11,7 @@ import io.vigil.notifier.SendResult;
 import io.vigil.notifier.channel.ChannelSender;
 import io.vigil.notifier.channel.HttpTransport;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +28,8 @@ import java.util.concurrent.CompletionStage;
  * the delivery's event id, so the homeserver drops a retry of a send it already took. {@code "m.mentions": {}} tells
  * clients the event mentions nobody (a monitor named {@code @room} notifies no one). A digest stays within
  * {@value #CONTENT_BUDGET} bytes of content (an event may have 65,536 in all). A 429 ({@code M_LIMIT_EXCEEDED}) is
- * retried after its {@code Retry-After}; 401 and 403 ({@code M_UNKNOWN_TOKEN}, {@code M_FORBIDDEN}) fail at once.
+ * retried after its {@code Retry-After} header or, without one, the body's {@code retry_after_ms}; 401 and 403
+ * ({@code M_UNKNOWN_TOKEN}, {@code M_FORBIDDEN}) fail at once.
  */
 @ApplicationScoped
 public class MatrixSender implements ChannelSender {
@@ -62,7 +65,17 @@ public class MatrixSender implements ChannelSender {
                 + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20")
                 + "/send/m.room.message/" + notification.eventId();
         return http.sendAsync(url, "PUT", Map.of("Authorization", "Bearer " + token),
-                HttpTransport.utf8(message(notification)), timeout);
+                HttpTransport.utf8(message(notification)), HttpTransport.JSON, timeout, MatrixSender::retryAfter);
+    }
+
+    /** A {@code M_LIMIT_EXCEEDED} answer's {@code retry_after_ms} as whole seconds, rounded up; null when absent. */
+    static String retryAfter(String body) {
+        try {
+            JsonNode millis = JSON.readTree(body).path("retry_after_ms");
+            return millis.canConvertToLong() && millis.asLong() >= 0 ? String.valueOf((millis.asLong() + 999) / 1000) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The event content for a notification. */
