@@ -112,6 +112,23 @@ class MatrixTest {
     }
 
     @Test
+    void aRateLimitWithoutRetryAfterWaitsForTheBodysRetryAfterMs() {
+        receiver.enqueue(Reply.status(429)
+                .withBody("{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many requests\",\"retry_after_ms\":1500}"));
+        UUID[] channel = new UUID[1];
+        String prefix = matrix("Hinted", channel);
+        Fixtures.publish(new Fixtures.Monitor("hinted", channel[0]).down());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> sent(prefix).size() == 2);
+        List<HttpReceiver.Request> requests = sent(prefix);
+        assertThat(requests.get(1).path()).isEqualTo(requests.get(0).path());
+        // 1,500 ms rounds up to 2 s; the backoff alone would retry after about 0.2 s
+        assertThat(Duration.between(requests.get(0).at(), requests.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.outcomesFor(channel[0]).size() == 2);
+        assertThat(Fixtures.outcomesFor(channel[0])).extracting(DeliveryAttempted::httpStatus).containsExactly(429, 200);
+    }
+
+    @Test
     void anUnknownTokenFailsAtOnce() {
         receiver.enqueue(Reply.status(401).withBody("{\"errcode\":\"M_UNKNOWN_TOKEN\",\"error\":\"Invalid access token\"}"));
         UUID[] channel = new UUID[1];
@@ -122,7 +139,10 @@ class MatrixTest {
         DeliveryAttempted outcome = Fixtures.outcomesFor(channel[0]).get(0);
         assertThat(outcome.status()).isEqualTo("FAILED");
         assertThat(outcome.httpStatus()).isEqualTo(401);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> sent(prefix).size() == 1);
+        // never retried (a repeat of the same attempt, at least once, is not a retry)
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> Fixtures.outcomesFor(channel[0]).stream()
+                .noneMatch(attempt -> "retry".equals(attempt.outcome())));
+        assertThat(sent(prefix)).isNotEmpty();
     }
 
     @Test
