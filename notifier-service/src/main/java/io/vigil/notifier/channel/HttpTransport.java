@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The one HTTP client of the Slack, Teams and webhook senders (Vert.x, HTTP/1.1, no redirects), with a timeout on
@@ -54,6 +55,9 @@ public class HttpTransport {
 
     /** The most answer body bytes read (and thrown away) before the connection is dropped. */
     static final long MAX_DRAIN = 64 * 1024;
+
+    /** The most bytes of a 429 answer's body read for a retry hint. */
+    static final int MAX_HINT = 8 * 1024;
 
     private final TargetPolicy policy;
     private final HttpClient client;
@@ -119,6 +123,17 @@ public class HttpTransport {
      */
     public CompletionStage<SendResult> sendAsync(String url, String method, Map<String, String> headers, byte[] body,
                                                  String contentType, Duration timeout) {
+        return sendAsync(url, method, headers, body, contentType, timeout, null);
+    }
+
+    /**
+     * As {@link #sendAsync(String, String, Map, byte[], String, Duration)}, for providers that put their retry hint in
+     * a 429 answer's body (Matrix's {@code retry_after_ms}): when a 429 carries no {@code Retry-After} header, its body
+     * (at most {@value #MAX_HINT} bytes) is read and {@code retryHint} turns it into a Retry-After value (seconds), or
+     * null.
+     */
+    public CompletionStage<SendResult> sendAsync(String url, String method, Map<String, String> headers, byte[] body,
+                                                 String contentType, Duration timeout, Function<String, String> retryHint) {
         TargetPolicy.Checked checked = policy.check(url);
         if (checked.refused()) {
             return CompletableFuture.completedFuture(SendResult.failed("target refused: the URL " + checked.refusal()));
@@ -151,19 +166,50 @@ public class HttpTransport {
             return CompletableFuture.completedFuture(SendResult.failed("the target URL or a configured header is not valid"));
         }
         CompletableFuture<SendResult> answer = new CompletableFuture<>();
-        exchange(request, body).recover(cause -> cause instanceof HttpClosedException
+        exchange(request, body, retryHint).recover(cause -> cause instanceof HttpClosedException
                         // a kept-alive connection the target closed meanwhile (its idle limit): once more, on another
-                        ? exchange(request, body) : io.vertx.core.Future.failedFuture(cause))
-                .onSuccess(response -> answer.complete(SendResult.ofHttp(response.statusCode(),
-                        response.getHeader("Retry-After"), response.getHeader("Location"))))
+                        ? exchange(request, body, retryHint) : io.vertx.core.Future.failedFuture(cause))
+                .onSuccess(answer::complete)
                 .onFailure(answer::completeExceptionally);
         return answer.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
                 .exceptionally(cause -> failure(cause instanceof CompletionException ? cause.getCause() : cause, timeout));
     }
 
-    private io.vertx.core.Future<HttpClientResponse> exchange(RequestOptions request, byte[] body) {
-        return client.request(request)
-                .compose(sending -> sending.send(Buffer.buffer(body)).onSuccess(response -> drain(sending, response)));
+    private io.vertx.core.Future<SendResult> exchange(RequestOptions request, byte[] body, Function<String, String> retryHint) {
+        return client.request(request).compose(sending -> sending.send(Buffer.buffer(body)).compose(response -> {
+            String retryAfter = response.getHeader("Retry-After");
+            if (retryHint != null && response.statusCode() == 429 && (retryAfter == null || retryAfter.isBlank())) {
+                return hintBody(sending, response).map(text -> SendResult.ofHttp(429, hint(retryHint, text), null));
+            }
+            drain(sending, response);
+            return io.vertx.core.Future.succeededFuture(
+                    SendResult.ofHttp(response.statusCode(), retryAfter, response.getHeader("Location")));
+        }));
+    }
+
+    private static String hint(Function<String, String> retryHint, String body) {
+        try {
+            return retryHint.apply(body);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The answer's body as text, at most {@value #MAX_HINT} bytes (the connection is dropped past them). */
+    private static io.vertx.core.Future<String> hintBody(io.vertx.core.http.HttpClientRequest request, HttpClientResponse response) {
+        io.vertx.core.Promise<String> text = io.vertx.core.Promise.promise();
+        Buffer read = Buffer.buffer();
+        response.handler(chunk -> {
+            if (read.length() + chunk.length() > MAX_HINT) {
+                text.tryComplete(read.toString(StandardCharsets.UTF_8));
+                request.reset();
+            } else {
+                read.appendBuffer(chunk);
+            }
+        });
+        response.endHandler(ignored -> text.tryComplete(read.toString(StandardCharsets.UTF_8)));
+        response.exceptionHandler(ignored -> text.tryComplete(read.toString(StandardCharsets.UTF_8)));
+        return text.future();
     }
 
     /** Reads the answer's body to the end (so the connection can be reused), dropping the connection past the cap. */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Slack incoming webhooks: a top-level {@code text} (what notifications show) and one attachment
@@ -115,21 +116,32 @@ public class SlackSender implements ChannelSender {
         return blocksBefore + sections.size() <= MAX_BLOCKS && total <= TEXT_BUDGET;
     }
 
-    /** The sections of a digest naming its first {@code named} monitors (and the "… and N more" line when not all). */
-    private static List<String> digestSections(Notification n, int named) {
+    /**
+     * The mrkdwn sections of a digest naming its first {@code named} monitors (and the "… and N more" line when not
+     * all), each at most about {@value #SECTION_CHARS} characters; {@link SlackAttachments} lists them too.
+     */
+    static List<String> digestSections(Notification n, int named) {
+        return digestSections(n, named, SlackSender::escape, DETAILED);
+    }
+
+    /**
+     * {@link #digestSections(Notification, int)} with the monitors' names and reasons escaped by {@code escape}, the
+     * first {@code detailed} with their reason and a link.
+     */
+    static List<String> digestSections(Notification n, int named, UnaryOperator<String> escape, int detailed) {
         List<String> sections = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         List<Notification.Entry> entries = n.entries();
         for (int i = 0; i < named; i++) {
             Notification.Entry entry = entries.get(i);
-            String name = escape(Notification.cut(entry.monitorName(), Notification.NAME_LIMIT));
+            String name = escape.apply(Notification.cut(entry.monitorName(), Notification.NAME_LIMIT));
             String piece;
-            if (i < DETAILED) {
+            if (i < detailed) {
                 piece = "• " + (entry.link() == null ? "*" + name + "*" : "<" + linkTarget(entry.link()) + "|" + name + ">")
-                        + " is *" + entry.status() + "*" + (entry.reasonText() == null ? "" : ": " + cut(escape(entry.reasonText()), 200))
+                        + " is *" + entry.status() + "*" + (entry.reasonText() == null ? "" : ": " + cut(escape.apply(entry.reasonText()), 200))
                         + " (" + Notification.readable(entry.occurredAt()) + ")\n";
             } else {
-                piece = (i == DETAILED || text.isEmpty() ? "*Also:* " : ", ") + name + " (" + entry.status() + ")";
+                piece = (i == detailed || text.isEmpty() ? "*Also:* " : ", ") + name + " (" + entry.status() + ")";
             }
             if (!text.isEmpty() && text.length() + piece.length() > SECTION_CHARS - 100) {
                 sections.add(text.toString());
@@ -161,11 +173,11 @@ public class SlackSender implements ChannelSender {
     }
 
     /** A URL inside {@code <url|label>}: the delimiters must not appear in it. */
-    private static String linkTarget(String url) {
+    static String linkTarget(String url) {
         return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C");
     }
 
-    private static String cut(String text, int max) {
+    static String cut(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 }
