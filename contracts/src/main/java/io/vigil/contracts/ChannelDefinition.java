@@ -44,52 +44,59 @@ public record ChannelDefinition(List<Field> fields, String targetField, List<Str
      *                     while the target is unchanged
      * @param defaultValue the value of an omitted optional field (null: the field is stored as null)
      * @param pattern      for a text, what it must match (null: any single line of 1 to {@code max} characters)
+     * @param movable      the provider may move what it names (a Telegram group that became a supergroup has a new chat
+     *                     id): the notifier reports the new value with a delivery's outcome and the evaluator stores it
      */
     public record Field(String name, Kind kind, boolean required, boolean secret, Object defaultValue, int min, int max,
-                        List<String> choices, Pattern pattern, String hint) {
+                        List<String> choices, Pattern pattern, String hint, boolean movable) {
 
         public static Field url(String name) {
-            return new Field(name, Kind.URL, true, false, null, 0, 2048, List.of(), null, null);
+            return new Field(name, Kind.URL, true, false, null, 0, 2048, List.of(), null, null, false);
         }
 
         public static Field text(String name, int max) {
-            return new Field(name, Kind.TEXT, true, false, null, 1, max, List.of(), null, null);
+            return new Field(name, Kind.TEXT, true, false, null, 1, max, List.of(), null, null, false);
         }
 
         public static Field emails(String name) {
-            return new Field(name, Kind.EMAILS, true, false, null, 1, 50, List.of(), null, null);
+            return new Field(name, Kind.EMAILS, true, false, null, 1, 50, List.of(), null, null, false);
         }
 
         public static Field headers(String name) {
-            return new Field(name, Kind.HEADERS, false, true, Map.of(), 0, 4096, List.of(), null, null);
+            return new Field(name, Kind.HEADERS, false, true, Map.of(), 0, 4096, List.of(), null, null, false);
         }
 
         public static Field integer(String name, int min, int max) {
-            return new Field(name, Kind.INT, false, false, null, min, max, List.of(), null, null);
+            return new Field(name, Kind.INT, false, false, null, min, max, List.of(), null, null, false);
         }
 
         public static Field choice(String name, String... choices) {
-            return new Field(name, Kind.CHOICE, false, false, null, 0, 0, List.of(choices), null, null);
+            return new Field(name, Kind.CHOICE, false, false, null, 0, 0, List.of(choices), null, null, false);
         }
 
         /** This field, a secret. */
         public Field asSecret() {
-            return new Field(name, kind, required, true, defaultValue, min, max, choices, pattern, hint);
+            return new Field(name, kind, required, true, defaultValue, min, max, choices, pattern, hint, movable);
         }
 
         /** This field, optional (stored as null when omitted). */
         public Field optional() {
-            return new Field(name, kind, false, secret, defaultValue, min, max, choices, pattern, hint);
+            return new Field(name, kind, false, secret, defaultValue, min, max, choices, pattern, hint, movable);
         }
 
         /** This field, optional, {@code value} when omitted. */
         public Field orElse(Object value) {
-            return new Field(name, kind, false, secret, value, min, max, choices, pattern, hint);
+            return new Field(name, kind, false, secret, value, min, max, choices, pattern, hint, movable);
+        }
+
+        /** This field, {@link #movable} by the provider (never a secret: the new value travels in a delivery outcome). */
+        public Field asMovable() {
+            return new Field(name, kind, required, false, defaultValue, min, max, choices, pattern, hint, true);
         }
 
         /** This text field, matching {@code regex}; {@code hint} says what it must be. */
         public Field matching(String regex, String hint) {
-            return new Field(name, kind, required, secret, defaultValue, min, max, choices, Pattern.compile(regex), hint);
+            return new Field(name, kind, required, secret, defaultValue, min, max, choices, Pattern.compile(regex), hint, movable);
         }
     }
 

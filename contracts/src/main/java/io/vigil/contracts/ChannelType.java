@@ -35,7 +35,7 @@ public enum ChannelType {
     /** Telegram allows about one message per second per chat. */
     TELEGRAM(new ChannelDefinition(List.of(
             text("botToken", 128).asSecret().matching("[0-9]+:[A-Za-z0-9_-]+", "a bot token as @BotFather gives it (123456:ABC-...)"),
-            text("chatId", 64).matching("-?[0-9]+|@[A-Za-z][A-Za-z0-9_]{3,}", "a numeric chat id or a @channelusername")),
+            text("chatId", 64).matching("-?[0-9]+|@[A-Za-z][A-Za-z0-9_]{3,}", "a numeric chat id or a @channelusername").asMovable()),
             null, List.of("botToken", "chatId"), Duration.ofSeconds(1), true)),
     NTFY(new ChannelDefinition(List.of(url("serverUrl").orElse("https://ntfy.sh"),
             text("topic", 64).matching("[A-Za-z0-9_-]+", "letters, digits, _ and -"),

@@ -1,6 +1,8 @@
 package io.vigil.contracts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -31,7 +33,38 @@ public record DeliveryAttempted(
         String outcome,
         Integer httpStatus,
         String error,
-        long durationMs) {
+        long durationMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ConfigChange configChange) {
 
     public static final int SCHEMA = 1;
+
+    /**
+     * Config fields the provider moved (only {@link ChannelDefinition.Field#movable} ones, never a secret): a Telegram group
+     * that became a supergroup answers its new chat id. The change applies only to a channel that still holds
+     * {@code from}.
+     *
+     * @param from the values the attempt was sent with, by field name
+     * @param to   the values the provider named instead
+     */
+    public record ConfigChange(Map<String, String> from, Map<String, String> to) {
+
+        public ConfigChange {
+            from = Map.copyOf(from);
+            to = Map.copyOf(to);
+        }
+    }
+
+    /** This outcome, carrying {@code change} (null: none). */
+    public DeliveryAttempted withConfigChange(ConfigChange change) {
+        return new DeliveryAttempted(version, eventId, deliveryId, flipId, monitorId, channelId, channelType, kind, status, at,
+                outcome, httpStatus, error, durationMs, change);
+    }
+
+    /** An outcome that moved nothing. */
+    public DeliveryAttempted(int version, UUID eventId, UUID deliveryId, UUID flipId, UUID monitorId, UUID channelId,
+                             ChannelType channelType, String kind, String status, Instant at, String outcome,
+                             Integer httpStatus, String error, long durationMs) {
+        this(version, eventId, deliveryId, flipId, monitorId, channelId, channelType, kind, status, at, outcome, httpStatus,
+                error, durationMs, null);
+    }
 }

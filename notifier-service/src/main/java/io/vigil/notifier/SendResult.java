@@ -1,5 +1,7 @@
 package io.vigil.notifier;
 
+import io.vigil.contracts.DeliveryAttempted.ConfigChange;
+
 /**
  * What one send came back with, classified: delivered, worth retrying (5xx, 429, 408, timeouts,
  * connection errors) or permanently failed (3xx: redirects are never followed; 400, 403, 404, 410 and
@@ -9,8 +11,18 @@ package io.vigil.notifier;
  * @param retryAfter the target's Retry-After header, or null
  * @param error      for people, never containing the target's URL, a secret or a body (a redirect's
  *                   {@code Location} is named, without its query or user info); null when delivered
+ * @param configChange the channel's config fields the provider moved (a Telegram chat that became a supergroup), or null
  */
-public record SendResult(Outcome outcome, Integer httpStatus, String retryAfter, String error) {
+public record SendResult(Outcome outcome, Integer httpStatus, String retryAfter, String error, ConfigChange configChange) {
+
+    public SendResult(Outcome outcome, Integer httpStatus, String retryAfter, String error) {
+        this(outcome, httpStatus, retryAfter, error, null);
+    }
+
+    /** This result, reporting that the provider moved the channel's {@code change.from()} fields to {@code change.to()}. */
+    public SendResult withConfigChange(ConfigChange change) {
+        return new SendResult(outcome, httpStatus, retryAfter, error, change);
+    }
 
     /** How an attempt ended. */
     public enum Outcome {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 
 /**
  * A local HTTP server standing in for Slack, Teams and webhook receivers: it records every request
@@ -72,6 +73,7 @@ public final class HttpReceiver implements AutoCloseable {
     });
     private final List<Request> requests = new ArrayList<>();
     private final Deque<Reply> script = new ArrayDeque<>();
+    private final List<Map.Entry<Predicate<Request>, Deque<Reply>>> scriptsFor = new ArrayList<>();
 
     private HttpReceiver(HttpServer server) {
         this.server = server;
@@ -107,6 +109,15 @@ public final class HttpReceiver implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Queues answers for the next requests that {@code matches} accepts, in order, ahead of the general script (a
+     * receiver shared by several tests: each scripts its own requests, told apart by their path or body).
+     */
+    public synchronized HttpReceiver enqueueFor(Predicate<Request> matches, Reply... replies) {
+        scriptsFor.add(Map.entry(matches, new ArrayDeque<>(List.of(replies))));
+        return this;
+    }
+
     /** A snapshot of every request so far, oldest first. */
     public synchronized List<Request> requests() {
         return List.copyOf(requests);
@@ -124,9 +135,14 @@ public final class HttpReceiver implements AutoCloseable {
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
             Reply reply;
             synchronized (this) {
-                requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        exchange.getRequestURI().getRawQuery(), headers, body, Instant.now()));
-                reply = script.isEmpty() ? Reply.status(200).withBody("ok") : script.poll();
+                Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                        exchange.getRequestURI().getRawQuery(), headers, body, Instant.now());
+                requests.add(request);
+                reply = scriptsFor.stream().filter(scripted -> !scripted.getValue().isEmpty()
+                        && scripted.getKey().test(request)).findFirst().map(scripted -> scripted.getValue().poll()).orElse(null);
+                if (reply == null) {
+                    reply = script.isEmpty() ? Reply.status(200).withBody("ok") : script.poll();
+                }
             }
             if (!reply.delay().isZero()) {
                 try {

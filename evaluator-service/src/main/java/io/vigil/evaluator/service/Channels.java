@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.logging.Log;
 import io.vigil.contracts.ChannelChanged;
+import io.vigil.contracts.DeliveryAttempted;
 import io.vigil.contracts.Json;
 import io.vigil.contracts.SecretsKeyring;
 import io.vigil.contracts.Status;
@@ -78,6 +79,47 @@ public class Channels {
         apply(channel, spec, config);
         Log.infof("channel %s (%s) changed", channel.id, channel.type.json());
         return channel;
+    }
+
+    /**
+     * Stores what a channel's provider reported moved with a delivery (a Telegram group that became a supergroup has a
+     * new chat id), as an admin's change of those fields would: checked, the version bumped and the channel republished.
+     * Only {@link io.vigil.contracts.ChannelDefinition.Field#movable} fields change, and only while the channel still
+     * holds the values the notification was sent with (a channel edited meanwhile keeps its edit). Answers whether the
+     * channel changed.
+     */
+    @Transactional
+    public boolean followProvider(UUID id, DeliveryAttempted.ConfigChange change) {
+        Channel channel = Channel.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (channel == null || change == null || change.to().isEmpty()) {
+            return false;
+        }
+        ObjectNode config = config(channel);
+        for (Map.Entry<String, String> moved : change.to().entrySet()) {
+            boolean movable = channel.type.definition().field(moved.getKey())
+                    .map(field -> field.movable() && !field.secret()).orElse(false);
+            String from = change.from().get(moved.getKey());
+            if (!movable || from == null || !from.equals(config.path(moved.getKey()).asText(null))) {
+                Log.infof("channel %s (%s): a reported move of %s does not apply", channel.id, channel.type.json(), moved.getKey());
+                return false;
+            }
+        }
+        ObjectNode updated = config.deepCopy();
+        change.to().forEach(updated::put);
+        ChannelSpec spec = new ChannelSpec(channel.name, channel.type, updated, List.copyOf(channel.notifyOn),
+                channel.remindEveryMs == null ? null : Duration.ofMillis(channel.remindEveryMs), List.of());
+        ObjectNode checked;
+        try {
+            checked = check(spec, null);
+        } catch (InvalidRequestException e) {
+            Log.warnf("channel %s (%s): a reported move of %s is not a valid config", channel.id, channel.type.json(),
+                    String.join(", ", change.to().keySet()));
+            return false;
+        }
+        apply(channel, spec, checked);
+        Log.infof("channel %s (%s) follows its provider: %s moved", channel.id, channel.type.json(),
+                String.join(", ", change.to().keySet()));
+        return true;
     }
 
     /** Deletes a channel and removes it from every monitor that used it. */

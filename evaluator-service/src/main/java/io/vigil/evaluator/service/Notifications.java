@@ -9,10 +9,17 @@ import java.util.List;
 
 /**
  * Records the delivery outcomes the notifier reports, so the admin API can show each notification with
- * every attempt. Idempotent: an attempt already recorded (same eventId) changes nothing.
+ * every attempt, and stores a channel's config change an outcome reports ({@link Channels#followProvider}).
+ * Idempotent: an attempt already recorded (same eventId) changes nothing.
  */
 @ApplicationScoped
 public class Notifications {
+
+    private final Channels channels;
+
+    public Notifications(Channels channels) {
+        this.channels = channels;
+    }
 
     /** Records a batch of attempts in one transaction; returns how many were new. */
     @Transactional
@@ -22,6 +29,9 @@ public class Notifications {
             if (attempt.eventId() == null || attempt.deliveryId() == null || attempt.at() == null
                     || NotificationAttempt.findById(attempt.eventId()) != null) {
                 continue;
+            }
+            if (attempt.configChange() != null && attempt.channelId() != null) {
+                channels.followProvider(attempt.channelId(), attempt.configChange());
             }
             Notification notification = Notification.findById(attempt.deliveryId());
             if (notification == null) {

@@ -29,16 +29,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
- * The one HTTP client of the Slack, Teams and webhook senders (Vert.x, HTTP/1.1, no redirects), with a timeout on
+ * The one HTTP client of the HTTP senders (Vert.x, HTTP/1.1, no redirects), with a timeout on
  * every request. Each send checks its target with the {@link TargetPolicy} and resolves its host exactly once, then
  * connects to that checked address while the request keeps the URL's host in its Host header, its TLS SNI and its
  * certificate check: a name that answers a public address to the check and a private one to a second lookup (DNS
  * rebinding) never gets the second lookup. Errors it reports never repeat the URL. Sends are non-blocking (the answer
  * completes a stage once its head arrives; the body is drained, at most {@value #MAX_DRAIN} bytes, without waiting for
- * it), but the target check resolves the host: call it from a worker thread, never the event loop.
+ * it, unless the sender asks for it: {@link #exchangeAsync}), but the target check resolves the host: call it from a worker thread, never the event loop.
  */
 @ApplicationScoped
 public class HttpTransport {
@@ -56,8 +55,8 @@ public class HttpTransport {
     /** The most answer body bytes read (and thrown away) before the connection is dropped. */
     static final long MAX_DRAIN = 64 * 1024;
 
-    /** The most bytes of a 429 answer's body read for a retry hint. */
-    static final int MAX_HINT = 8 * 1024;
+    /** The most answer body bytes {@link #exchangeAsync} reads. */
+    public static final int MAX_BODY = 16 * 1024;
 
     private final TargetPolicy policy;
     private final HttpClient client;
@@ -123,20 +122,31 @@ public class HttpTransport {
      */
     public CompletionStage<SendResult> sendAsync(String url, String method, Map<String, String> headers, byte[] body,
                                                  String contentType, Duration timeout) {
-        return sendAsync(url, method, headers, body, contentType, timeout, null);
+        return send(url, method, headers, body, contentType, timeout, false).thenApply(Answer::result);
     }
 
     /**
-     * As {@link #sendAsync(String, String, Map, byte[], String, Duration)}, for providers that put their retry hint in
-     * a 429 answer's body (Matrix's {@code retry_after_ms}): when a 429 carries no {@code Retry-After} header, its body
-     * (at most {@value #MAX_HINT} bytes) is read and {@code retryHint} turns it into a Retry-After value (seconds), or
-     * null.
+     * An answer with its body: the classified result, and the body's text (UTF-8, at most {@value #MAX_BODY} bytes; null
+     * when there was no answer, or its body was longer).
      */
-    public CompletionStage<SendResult> sendAsync(String url, String method, Map<String, String> headers, byte[] body,
-                                                 String contentType, Duration timeout, Function<String, String> retryHint) {
+    public record Answer(SendResult result, String body) {
+    }
+
+    /**
+     * As {@link #sendAsync(String, String, Map, byte[], String, Duration)}, completing once the answer's body has been
+     * read too (within the same timeout), for providers whose answers say more than their status (Telegram's
+     * {@code parameters}). Never reveals the URL; the body is the provider's, so callers quote from it with care.
+     */
+    public CompletionStage<Answer> exchangeAsync(String url, String method, Map<String, String> headers, byte[] body,
+                                                 String contentType, Duration timeout) {
+        return send(url, method, headers, body, contentType, timeout, true);
+    }
+
+    private CompletionStage<Answer> send(String url, String method, Map<String, String> headers, byte[] body,
+                                         String contentType, Duration timeout, boolean readBody) {
         TargetPolicy.Checked checked = policy.check(url);
         if (checked.refused()) {
-            return CompletableFuture.completedFuture(SendResult.failed("target refused: the URL " + checked.refusal()));
+            return done(SendResult.failed("target refused: the URL " + checked.refusal()));
         }
         TargetPolicy.Target target = checked.target();
         RequestOptions request;
@@ -156,60 +166,51 @@ public class HttpTransport {
                     .putHeader("User-Agent", "Vigil-Notifier/1");
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 if (!validHeader(header.getKey(), header.getValue())) {
-                    return CompletableFuture.completedFuture(SendResult.failed("a configured header is not valid"));
+                    return done(SendResult.failed("a configured header is not valid"));
                 }
                 if (!RESTRICTED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                     request.putHeader(header.getKey(), header.getValue());
                 }
             }
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(SendResult.failed("the target URL or a configured header is not valid"));
+            return done(SendResult.failed("the target URL or a configured header is not valid"));
         }
-        CompletableFuture<SendResult> answer = new CompletableFuture<>();
-        exchange(request, body, retryHint).recover(cause -> cause instanceof HttpClosedException
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        exchange(request, body, readBody ? answer : null).recover(cause -> cause instanceof HttpClosedException
                         // a kept-alive connection the target closed meanwhile (its idle limit): once more, on another
-                        ? exchange(request, body, retryHint) : io.vertx.core.Future.failedFuture(cause))
-                .onSuccess(answer::complete)
+                        ? exchange(request, body, readBody ? answer : null) : io.vertx.core.Future.failedFuture(cause))
+                .onSuccess(response -> {
+                    if (!readBody) {
+                        answer.complete(new Answer(classified(response), null));
+                    }
+                })
                 .onFailure(answer::completeExceptionally);
         return answer.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
-                .exceptionally(cause -> failure(cause instanceof CompletionException ? cause.getCause() : cause, timeout));
+                .exceptionally(cause -> new Answer(failure(cause instanceof CompletionException ? cause.getCause() : cause,
+                        timeout), null));
     }
 
-    private io.vertx.core.Future<SendResult> exchange(RequestOptions request, byte[] body, Function<String, String> retryHint) {
-        return client.request(request).compose(sending -> sending.send(Buffer.buffer(body)).compose(response -> {
-            String retryAfter = response.getHeader("Retry-After");
-            if (retryHint != null && response.statusCode() == 429 && (retryAfter == null || retryAfter.isBlank())) {
-                return hintBody(sending, response).map(text -> SendResult.ofHttp(429, hint(retryHint, text), null));
-            }
-            drain(sending, response);
-            return io.vertx.core.Future.succeededFuture(
-                    SendResult.ofHttp(response.statusCode(), retryAfter, response.getHeader("Location")));
-        }));
+    private static CompletionStage<Answer> done(SendResult result) {
+        return CompletableFuture.completedFuture(new Answer(result, null));
     }
 
-    private static String hint(Function<String, String> retryHint, String body) {
-        try {
-            return retryHint.apply(body);
-        } catch (RuntimeException e) {
-            return null;
-        }
+    private static SendResult classified(HttpClientResponse response) {
+        return SendResult.ofHttp(response.statusCode(), response.getHeader("Retry-After"), response.getHeader("Location"));
     }
 
-    /** The answer's body as text, at most {@value #MAX_HINT} bytes (the connection is dropped past them). */
-    private static io.vertx.core.Future<String> hintBody(io.vertx.core.http.HttpClientRequest request, HttpClientResponse response) {
-        io.vertx.core.Promise<String> text = io.vertx.core.Promise.promise();
-        Buffer read = Buffer.buffer();
-        response.handler(chunk -> {
-            if (read.length() + chunk.length() > MAX_HINT) {
-                text.tryComplete(read.toString(StandardCharsets.UTF_8));
-                request.reset();
+    /**
+     * One request and its answer's head; with {@code withBody} the body is read (at most {@value #MAX_BODY} bytes, then
+     * the connection is dropped and the body reported as null) and completes it, else it is drained and dropped.
+     */
+    private io.vertx.core.Future<HttpClientResponse> exchange(RequestOptions request, byte[] body,
+                                                              CompletableFuture<Answer> withBody) {
+        return client.request(request).compose(sending -> sending.send(Buffer.buffer(body)).onSuccess(response -> {
+            if (withBody == null) {
+                drain(sending, response);
             } else {
-                read.appendBuffer(chunk);
+                read(sending, response, withBody);
             }
-        });
-        response.endHandler(ignored -> text.tryComplete(read.toString(StandardCharsets.UTF_8)));
-        response.exceptionHandler(ignored -> text.tryComplete(read.toString(StandardCharsets.UTF_8)));
-        return text.future();
+        }));
     }
 
     /** Reads the answer's body to the end (so the connection can be reused), dropping the connection past the cap. */
@@ -223,6 +224,26 @@ public class HttpTransport {
         response.exceptionHandler(ignored -> {
             // the outcome was decided by the status; a body cut short changes nothing
         });
+    }
+
+    /** Reads the answer's body into {@code answer}: its text, or null past {@value #MAX_BODY} bytes or when cut short. */
+    private static void read(io.vertx.core.http.HttpClientRequest request, HttpClientResponse response,
+                             CompletableFuture<Answer> answer) {
+        SendResult result = classified(response);
+        Buffer text = Buffer.buffer();
+        response.handler(chunk -> {
+            if (answer.isDone()) {
+                return;
+            }
+            if (text.length() + chunk.length() > MAX_BODY) {
+                answer.complete(new Answer(result, null));
+                request.reset();
+                return;
+            }
+            text.appendBuffer(chunk);
+        });
+        response.endHandler(ignored -> answer.complete(new Answer(result, text.toString(StandardCharsets.UTF_8))));
+        response.exceptionHandler(ignored -> answer.complete(new Answer(result, null)));
     }
 
     private static SendResult failure(Throwable cause, Duration timeout) {

@@ -1,6 +1,8 @@
 package io.vigil.notifier.service;
 
 import io.vigil.contracts.ChannelChanged;
+import io.vigil.contracts.ChannelDefinition;
+import io.vigil.contracts.DeliveryAttempted.ConfigChange;
 import io.vigil.contracts.Json;
 import io.vigil.contracts.Status;
 import io.vigil.notifier.Channel;
@@ -8,8 +10,10 @@ import io.vigil.notifier.ChannelEntry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +74,33 @@ public class ChannelStore {
                 : change.remindEvery().toMillis();
         entry.version = change.version();
         entry.deleted = false;
+        entry.updatedAt = now;
+    }
+
+    /**
+     * Applies a move the provider reported ({@link ConfigChange}) to the channel's config in this view, if the channel
+     * still holds the values it was sent with; its version stays: the evaluator's republished record supersedes it.
+     */
+    @Transactional
+    public void move(UUID channelId, ConfigChange change, Instant now) {
+        ChannelEntry entry = ChannelEntry.findById(channelId, LockModeType.PESSIMISTIC_WRITE);
+        if (entry == null || entry.deleted) {
+            return;
+        }
+        Channel channel = entry.toChannel();
+        Map<String, Object> config = new LinkedHashMap<>(channel.config());
+        for (Map.Entry<String, String> from : change.from().entrySet()) {
+            if (!from.getValue().equals(String.valueOf(config.get(from.getKey())))) {
+                return;
+            }
+        }
+        for (String field : change.to().keySet()) {
+            if (!channel.type().definition().field(field).map(ChannelDefinition.Field::movable).orElse(false)) {
+                return;
+            }
+        }
+        config.putAll(change.to());
+        entry.config = new String(Json.write(config), StandardCharsets.UTF_8);
         entry.updatedAt = now;
     }
 

@@ -297,7 +297,11 @@ public class DeliveryStore {
         delivery.leaseUntil = null;
         List<DeliveryAttempted> events = new ArrayList<>();
         events.add(event(claimed.id(), claimed.flipId(), claimed.monitorId(), claimed, claimed.kind().code(), status,
-                startedAt, outcome, result.httpStatus(), error, durationMs));
+                startedAt, outcome, result.httpStatus(), error, durationMs).withConfigChange(result.configChange()));
+        if (result.configChange() != null) {
+            // the evaluator owns the channel and republishes it changed; until then this view sends to the new place
+            channels.move(claimed.channelId(), result.configChange(), now);
+        }
         boolean finished = status != DeliveryStatus.PENDING;
         if (finished && claimed.kind() == DeliveryKind.DIGEST) {
             for (Delivery member : Delivery.findHeldFor(claimed.id())) {

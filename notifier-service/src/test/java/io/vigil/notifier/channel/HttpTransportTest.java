@@ -134,4 +134,25 @@ class HttpTransportTest {
             server.close();
         }
     }
+
+    @Test
+    void answersTheBodyWhenAskedUpToSixteenKibibytes() throws Exception {
+        HttpTransport transport = new HttpTransport(vertx, new TargetPolicy(true), new HttpClientOptions());
+        receiver.enqueue(HttpReceiver.Reply.status(400).withBody("{\"ok\":false}"),
+                HttpReceiver.Reply.status(200).withBody("x".repeat(HttpTransport.MAX_BODY + 1)),
+                HttpReceiver.Reply.status(200).withBody("after"));
+
+        HttpTransport.Answer small = transport.exchangeAsync(receiver.url("/a"), "POST", Map.of(), body, HttpTransport.JSON,
+                Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpTransport.Answer large = transport.exchangeAsync(receiver.url("/b"), "POST", Map.of(), body, HttpTransport.JSON,
+                Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        SendResult next = transport.send(receiver.url("/c"), "POST", Map.of(), body, Duration.ofSeconds(5));
+
+        assertThat(small.result().outcome()).isEqualTo(SendResult.Outcome.FAILED);
+        assertThat(small.result().httpStatus()).isEqualTo(400);
+        assertThat(small.body()).isEqualTo("{\"ok\":false}");
+        assertThat(large.result().outcome()).isEqualTo(SendResult.Outcome.DELIVERED);
+        assertThat(large.body()).as("past the cap").isNull();
+        assertThat(next.outcome()).as("the client still works").isEqualTo(SendResult.Outcome.DELIVERED);
+    }
 }

@@ -64,8 +64,18 @@ public class MatrixSender implements ChannelSender {
         String url = homeserver.replaceAll("/+$", "") + "/_matrix/client/v3/rooms/"
                 + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20")
                 + "/send/m.room.message/" + notification.eventId();
-        return http.sendAsync(url, "PUT", Map.of("Authorization", "Bearer " + token),
-                HttpTransport.utf8(message(notification)), HttpTransport.JSON, timeout, MatrixSender::retryAfter);
+        return http.exchangeAsync(url, "PUT", Map.of("Authorization", "Bearer " + token),
+                HttpTransport.utf8(message(notification)), HttpTransport.JSON, timeout).thenApply(MatrixSender::classified);
+    }
+
+    /** The answer's result; a 429 without a Retry-After header waits for its body's {@code retry_after_ms}. */
+    private static SendResult classified(HttpTransport.Answer answer) {
+        SendResult result = answer.result();
+        Integer status = result.httpStatus();
+        if (status != null && status == 429 && result.retryAfter() == null && answer.body() != null) {
+            return SendResult.ofHttp(429, retryAfter(answer.body()));
+        }
+        return result;
     }
 
     /** A {@code M_LIMIT_EXCEEDED} answer's {@code retry_after_ms} as whole seconds, rounded up; null when absent. */
