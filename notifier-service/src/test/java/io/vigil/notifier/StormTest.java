@@ -88,7 +88,7 @@ class StormTest {
         Fixtures.publishAll(flips);
 
         // every alert is settled: sent alone, or sent as a member of a digest
-        // (a delivery may be sent twice, at least once: with the test profile's 1 s lease a slow pass can see a
+        // (a delivery may be sent twice, at least once: with the test profile's short lease a slow pass can see a
         // big digest's claim expire; a repeat carries the same body and is counted once)
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> Fixtures.outcomesFor(teams)
                 .stream().filter(outcome -> "SENT".equals(outcome.status()) && "alert".equals(outcome.kind()))
