@@ -286,6 +286,11 @@ public class HttpTransport {
         return true;
     }
 
+    /** {@code path} under a base URL that may end in slashes (a provider's configured address, a server URL). */
+    public static String under(String base, String path) {
+        return base.replaceAll("/+$", "") + path;
+    }
+
     /** UTF-8 bytes of a JSON text. */
     public static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);

@@ -50,7 +50,7 @@ public class GotifySender implements ChannelSender {
         if (server == null || server.isBlank() || token == null || token.isBlank()) {
             return CompletableFuture.completedFuture(SendResult.failed("the channel has no server or application token"));
         }
-        String url = server.replaceAll("/+$", "") + "/message";
+        String url = HttpTransport.under(server, "/message");
         return http.sendAsync(url, "POST", Map.of("X-Gotify-Key", token),
                 HttpTransport.utf8(message(notification, priority(channel, notification))), HttpTransport.JSON, timeout);
     }

@@ -61,7 +61,7 @@ public class MatrixSender implements ChannelSender {
         if (homeserver == null || homeserver.isBlank() || room == null || room.isBlank() || token == null || token.isBlank()) {
             return CompletableFuture.completedFuture(SendResult.failed("the channel needs homeserverUrl, roomId and accessToken"));
         }
-        String url = homeserver.replaceAll("/+$", "") + "/_matrix/client/v3/rooms/"
+        String url = HttpTransport.under(homeserver, "/_matrix/client/v3/rooms/")
                 + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20")
                 + "/send/m.room.message/" + notification.eventId();
         return http.exchangeAsync(url, "PUT", Map.of("Authorization", "Bearer " + token),

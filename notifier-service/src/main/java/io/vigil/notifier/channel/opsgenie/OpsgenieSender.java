@@ -79,7 +79,7 @@ public class OpsgenieSender implements ChannelSender {
         if (notification.kind() == DeliveryKind.DIGEST) {
             return CompletableFuture.completedFuture(SendResult.failed("opsgenie channels take no digests"));
         }
-        String base = stripSlash("eu".equalsIgnoreCase(channel.text("region")) ? config.opsgenieEuUrl() : config.opsgenieUrl());
+        String base = HttpTransport.under("eu".equalsIgnoreCase(channel.text("region")) ? config.opsgenieEuUrl() : config.opsgenieUrl(), "");
         Map<String, String> headers = Map.of("Authorization", "GenieKey " + apiKey);
         if (closes(notification)) {
             return http.sendAsync(base + "/v2/alerts/" + alias(notification.monitor().id()) + "/close?identifierType=alias",
@@ -171,9 +171,5 @@ public class OpsgenieSender implements ChannelSender {
             return "P2";
         }
         return priority.strip().toUpperCase(Locale.ROOT);
-    }
-
-    private static String stripSlash(String base) {
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 }

@@ -62,7 +62,7 @@ public class PagerDutySender implements ChannelSender {
         if (notification.kind() == DeliveryKind.DIGEST) {
             return CompletableFuture.completedFuture(SendResult.failed("pagerduty channels take no digests"));
         }
-        String url = stripSlash(config.pagerdutyUrl()) + "/v2/enqueue";
+        String url = HttpTransport.under(config.pagerdutyUrl(), "/v2/enqueue");
         return http.sendAsync(url, "POST", Map.of(), HttpTransport.utf8(event(routingKey, channel.id(), notification)),
                 timeout);
     }
@@ -117,9 +117,5 @@ public class PagerDutySender implements ChannelSender {
             return "info";
         }
         return n.status() == Status.LATE ? "warning" : "critical";
-    }
-
-    private static String stripSlash(String base) {
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 }

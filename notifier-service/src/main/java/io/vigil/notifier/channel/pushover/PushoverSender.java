@@ -47,7 +47,7 @@ public class PushoverSender implements ChannelSender {
 
     public PushoverSender(HttpTransport http, NotifierConfig config) {
         this.http = http;
-        this.url = config.pushoverUrl().replaceAll("/+$", "") + "/1/messages.json";
+        this.url = HttpTransport.under(config.pushoverUrl(), "/1/messages.json");
     }
 
     @Override

@@ -45,7 +45,7 @@ public class TelegramSender implements ChannelSender {
 
     public TelegramSender(HttpTransport http, NotifierConfig config) {
         this.http = http;
-        this.baseUrl = config.telegramUrl().replaceAll("/+$", "");
+        this.baseUrl = HttpTransport.under(config.telegramUrl(), "");
     }
 
     @Override
