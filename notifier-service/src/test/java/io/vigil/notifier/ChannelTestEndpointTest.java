@@ -35,15 +35,10 @@ class ChannelTestEndpointTest {
         receiver.close();
     }
 
-    private void awaitKnown(UUID channel) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
-                .statusCode() == 200);
-    }
-
     @Test
     void aTestSendReachesTheChannelAndAnswersTheOutcome() throws Exception {
         UUID channel = Fixtures.webhook(receiver.url("/test"));
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
         receiver.enqueue(Reply.status(200));
 
         Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
@@ -61,7 +56,7 @@ class ChannelTestEndpointTest {
     @Test
     void aFailingTestSendAnswersFailedWithTheStatusAndDoesNotRetry() {
         UUID channel = Fixtures.slack(receiver.url("/broken"));
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
         receiver.enqueue(Reply.status(500));
 
         Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
@@ -84,7 +79,7 @@ class ChannelTestEndpointTest {
     @Test
     void theInternalApiAnswers401WithoutTheTokenAndSendsNothing() {
         UUID channel = Fixtures.webhook(receiver.url("/guarded"));
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
         int before = receiver.requests("/guarded").size();
 
         given().post("/internal/v1/channels/{id}/test", channel)

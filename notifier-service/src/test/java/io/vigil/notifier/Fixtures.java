@@ -165,4 +165,15 @@ public final class Fixtures {
     public static List<DeliveryAttempted> outcomesFor(UUID channelId) {
         return outcomes().stream().filter(outcome -> channelId.equals(outcome.channelId())).toList();
     }
+
+    /** The alert outcomes (not tests, digests or reminders) published for one channel. */
+    public static List<DeliveryAttempted> alertsFor(UUID channelId) {
+        return outcomesFor(channelId).stream().filter(outcome -> "alert".equals(outcome.kind())).toList();
+    }
+
+    /** Waits until the notifier knows the channel from the topic (each probe is a test send to it). */
+    public static void awaitKnown(UUID channel) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> internal().post("/internal/v1/channels/{id}/test", channel).statusCode() == 200);
+    }
 }

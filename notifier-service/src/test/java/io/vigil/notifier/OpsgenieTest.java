@@ -159,13 +159,13 @@ class OpsgenieTest {
     @Test
     void anInvalidRequestFailsAtOnceWithoutRetrying() {
         UUID channel = channel(Map.of(), null);
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
         int before = requests().size();
         provider.enqueue(Reply.status(422).withBody("{\"message\":\"Request body is not processable\",\"took\":0.001}"));
         Fixtures.publish(new Fixtures.Monitor("rejected", channel).down());
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> alerts(channel).size() == 1);
-        DeliveryAttempted outcome = alerts(channel).get(0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.alertsFor(channel).size() == 1);
+        DeliveryAttempted outcome = Fixtures.alertsFor(channel).get(0);
         assertThat(outcome.outcome()).isEqualTo("failed");
         assertThat(outcome.status()).isEqualTo("FAILED");
         assertThat(outcome.httpStatus()).isEqualTo(422);
@@ -175,14 +175,14 @@ class OpsgenieTest {
     @Test
     void tooManyRequestsIsRetried() {
         UUID channel = channel(Map.of(), null);
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
         int before = requests().size();
         Fixtures.Monitor monitor = new Fixtures.Monitor("throttled", channel);
         provider.enqueue(Reply.status(429), Reply.status(202).withBody("{\"result\":\"Request will be processed\"}"));
         Fixtures.publish(monitor.down());
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> alerts(channel).stream().anyMatch(a -> "delivered".equals(a.outcome())));
-        List<DeliveryAttempted> attempts = alerts(channel);
+        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.alertsFor(channel).stream().anyMatch(a -> "delivered".equals(a.outcome())));
+        List<DeliveryAttempted> attempts = Fixtures.alertsFor(channel);
         assertThat(attempts.get(0).outcome()).isEqualTo("retry");
         assertThat(attempts.get(0).httpStatus()).isEqualTo(429);
         assertThat(attempts.get(attempts.size() - 1).httpStatus()).isEqualTo(202);
@@ -194,7 +194,7 @@ class OpsgenieTest {
     @Test
     void aTestSendCreatesATestAlertOfItsOwnAtTheLowestPriority() {
         UUID channel = channel(Map.of("priority", "P1"), null);
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
 
         assertThat(calls()).containsOnly("/opsgenie/v2/alerts");
         JsonNode test = json(requests().get(requests().size() - 1));
@@ -202,15 +202,5 @@ class OpsgenieTest {
         assertThat(test.get("priority").asText()).isEqualTo("P5");
         assertThat(test.get("message").asText()).startsWith("Vigil test: ");
         assertThat(test.get("tags").toString()).isEqualTo("[\"vigil\",\"test\"]");
-    }
-
-    /** Waits until the notifier knows the channel (each probe is a test send). */
-    private void awaitKnown(UUID channel) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
-                .statusCode() == 200);
-    }
-
-    private static List<DeliveryAttempted> alerts(UUID channel) {
-        return Fixtures.outcomesFor(channel).stream().filter(outcome -> "alert".equals(outcome.kind())).toList();
     }
 }

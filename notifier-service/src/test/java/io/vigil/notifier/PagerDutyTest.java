@@ -191,13 +191,13 @@ class PagerDutyTest {
     @Test
     void anInvalidEventFailsAtOnceWithoutRetrying() {
         UUID channel = channel(null, null);
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
         int before = requests().size();
         provider.enqueue(Reply.status(400).withBody("{\"status\":\"invalid event\",\"message\":\"Event object is invalid\"}"));
         Fixtures.publish(new Fixtures.Monitor("rejected", channel).down());
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> alerts(channel).size() == 1);
-        DeliveryAttempted outcome = alerts(channel).get(0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.alertsFor(channel).size() == 1);
+        DeliveryAttempted outcome = Fixtures.alertsFor(channel).get(0);
         assertThat(outcome.outcome()).isEqualTo("failed");
         assertThat(outcome.status()).isEqualTo("FAILED");
         assertThat(outcome.httpStatus()).isEqualTo(400);
@@ -208,14 +208,14 @@ class PagerDutyTest {
     @Test
     void tooManyRequestsIsRetriedWithTheSameEvent() {
         UUID channel = channel(null, null);
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
         int before = requests().size();
         Fixtures.Monitor monitor = new Fixtures.Monitor("throttled", channel);
         provider.enqueue(Reply.status(429), Reply.status(202).withBody("{\"status\":\"success\"}"));
         Fixtures.publish(monitor.down());
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> alerts(channel).stream().anyMatch(a -> "delivered".equals(a.outcome())));
-        List<DeliveryAttempted> attempts = alerts(channel);
+        await().atMost(Duration.ofSeconds(15)).until(() -> Fixtures.alertsFor(channel).stream().anyMatch(a -> "delivered".equals(a.outcome())));
+        List<DeliveryAttempted> attempts = Fixtures.alertsFor(channel);
         assertThat(attempts.get(0).outcome()).isEqualTo("retry");
         assertThat(attempts.get(0).httpStatus()).isEqualTo(429);
         assertThat(attempts.get(attempts.size() - 1).httpStatus()).isEqualTo(202);
@@ -228,7 +228,7 @@ class PagerDutyTest {
     @Test
     void aTestSendTriggersATestIncidentOfItsOwn() {
         UUID channel = channel(null, null);
-        awaitKnown(channel);
+        Fixtures.awaitKnown(channel);
 
         Fixtures.internal().post("/internal/v1/channels/{id}/test", channel).then().statusCode(200)
                 .body("status", org.hamcrest.Matchers.equalTo("SENT"));
@@ -240,15 +240,5 @@ class PagerDutyTest {
         assertThat(test.get("payload").get("summary").asText()).startsWith("Vigil test: ");
         assertThat(test.has("links")).isFalse();
         assertThat(actions()).allMatch(action -> action.equals("trigger:vigil-test-" + channel));
-    }
-
-    /** Waits until the notifier knows the channel (each probe is a test send). */
-    private void awaitKnown(UUID channel) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.internal().post("/internal/v1/channels/{id}/test", channel)
-                .statusCode() == 200);
-    }
-
-    private static List<DeliveryAttempted> alerts(UUID channel) {
-        return Fixtures.outcomesFor(channel).stream().filter(outcome -> "alert".equals(outcome.kind())).toList();
     }
 }
