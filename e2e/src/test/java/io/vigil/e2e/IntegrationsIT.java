@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.restassured.http.ContentType;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.path.json.JsonPath;
 import io.vigil.testkit.FreePorts;
 import io.vigil.testkit.HttpReceiver;
@@ -35,6 +35,7 @@ class IntegrationsIT {
     private static ServiceProcess ingest;
     private static ServiceProcess evaluator;
     private static ServiceProcess notifier;
+    private static AdminApi admin;
 
     @BeforeAll
     static void startVigil() {
@@ -51,6 +52,7 @@ class IntegrationsIT {
         evaluator = ServiceProcess.start("evaluator-service", evaluatorPort, env);
         notifier = ServiceProcess.start("notifier-service", notifierPort, env);
         ingest = ServiceProcess.start("ingest-service", ingestPort, env);
+        admin = new AdminApi(evaluator.baseUrl(), ADMIN_KEY);
     }
 
     @AfterAll
@@ -92,8 +94,8 @@ class IntegrationsIT {
 
         Map<Target, String> channels = new LinkedHashMap<>();
         for (Target target : targets) {
-            channels.put(target, create("/channels", Map.of("name", target.type() + "-" + s, "type", target.type(),
-                    "config", target.config(), "notifyOn", List.of("DOWN", "UP"))).getString("id"));
+            channels.put(target, admin.post("/channels", Map.of("name", target.type() + "-" + s, "type", target.type(),
+                    "config", target.config(), "notifyOn", List.of("DOWN", "UP"))).get("id").asText());
         }
         for (Map.Entry<Target, String> channel : channels.entrySet()) {
             // 503 until the notifier has the channel from the topic
@@ -102,11 +104,11 @@ class IntegrationsIT {
             assertThat(count(channel.getKey())).as(channel.getKey().type() + " test send").isEqualTo(1);
         }
 
-        JsonPath monitor = create("/monitors", Map.of("name", "integrations-" + s,
+        JsonNode monitor = admin.post("/monitors", Map.of("name", "integrations-" + s,
                 "schedule", Map.of("type", "interval", "every", "PT2S"), "grace", "PT1S",
                 "channels", new ArrayList<>(channels.values())));
-        String monitorId = monitor.getString("id");
-        String pingUrl = monitor.getString("pingUrl");
+        String monitorId = monitor.get("id").asText();
+        String pingUrl = monitor.get("pingUrl").asText();
         await("first ping accepted").atMost(Duration.ofSeconds(10)).until(() -> given().get(pingUrl).statusCode() == 200);
         await("DOWN").atMost(Duration.ofSeconds(30)).until(() -> status(monitorId).equals("DOWN"));
         for (Target target : targets) {
@@ -135,25 +137,17 @@ class IntegrationsIT {
     }
 
     private static boolean testSend(String channelId) {
-        var response = given().header("Authorization", "Bearer " + ADMIN_KEY)
-                .post(evaluator.baseUrl() + "/api/v1/channels/" + channelId + "/test");
+        var response = admin.send("POST", "/channels/" + channelId + "/test", null);
         if (response.statusCode() == 503) {
             return false;
         }
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.jsonPath().getString("status")).as(response.asString()).isEqualTo("SENT");
+        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(response.statusCode()).as(body).isEqualTo(200);
+        assertThat(JsonPath.from(body).getString("status")).as(body).isEqualTo("SENT");
         return true;
     }
 
-    private static JsonPath create(String path, Map<String, Object> body) {
-        return given().header("Authorization", "Bearer " + ADMIN_KEY).contentType(ContentType.JSON).body(body)
-                .post(evaluator.baseUrl() + "/api/v1" + path)
-                .then().statusCode(201).extract().jsonPath();
-    }
-
     private static String status(String monitorId) {
-        return given().header("Authorization", "Bearer " + ADMIN_KEY)
-                .get(evaluator.baseUrl() + "/api/v1/monitors/" + monitorId)
-                .then().statusCode(200).extract().jsonPath().getString("status");
+        return admin.get("/monitors/" + monitorId).get("status").asText();
     }
 }
