@@ -1,14 +1,14 @@
 package io.vigil.evaluator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.vigil.contracts.ChannelDefinition;
 import io.vigil.contracts.ChannelDefinition.Field;
 import io.vigil.contracts.ChannelType;
+import io.vigil.contracts.Json;
 import java.net.URI;
 import java.util.Iterator;
 import java.util.Map;
@@ -29,7 +29,6 @@ public final class ChannelConfig {
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s,;<>]+@[^@\\s,;<>]+\\.[^@\\s,;<>]+$");
     private static final Pattern HEADER_NAME = Pattern.compile("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ChannelConfig() {
     }
@@ -65,7 +64,7 @@ public final class ChannelConfig {
                 if (field.required()) {
                     error.accept(path, "is required");
                 } else {
-                    out.set(field.name(), JSON.valueToTree(field.defaultValue()));
+                    out.set(field.name(), Json.mapper().valueToTree(field.defaultValue()));
                 }
             } else {
                 JsonNode value = checked(field, path, given, error);
