@@ -151,6 +151,8 @@ public class MonitorResource {
             "pingCount", "error", "pingUrl", "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt");
     private static final Pattern SLUG = Pattern.compile("^[a-z0-9_-]{1,100}$");
     private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,49}$");
+    private static final String TAG_RULE =
+            "each tag is 1 to 50 characters of letters, digits, '.', '_', ':' and '-', starting with a letter or digit";
     private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
     private static final Duration SECOND = Duration.ofSeconds(1);
     private static final Duration YEAR = Duration.ofDays(365);
@@ -206,6 +208,10 @@ public class MonitorResource {
             }
         }
         List<String> tagList = tags.stream().map(String::trim).filter(tag -> !tag.isEmpty()).distinct().toList();
+        if (tagList.stream().anyMatch(tag -> !TAG.matcher(tag).matches())) {
+            // no stored tag can match it, and PostgreSQL refuses some characters (NUL) outright
+            throw io.vigil.evaluator.service.InvalidRequestException.of("tag", TAG_RULE);
+        }
         Pages.Page<Monitor> page = monitors.page(tagList, wanted, Pages.cursor(cursor), Pages.limit(limit));
         Map<String, String> tagBadges = caller.full()
                 ? badges.tagBadgeIds(page.items().stream().flatMap(monitor -> monitor.tags.stream()).collect(Collectors.toSet()))
@@ -395,7 +401,7 @@ public class MonitorResource {
         Set<String> tags = new LinkedHashSet<>();
         for (String tag : input.texts("tags", 50, 50)) {
             if (!TAG.matcher(tag).matches()) {
-                input.error("tags", "each tag is 1 to 50 characters of letters, digits, '.', '_', ':' and '-', starting with a letter or digit");
+                input.error("tags", TAG_RULE);
             } else {
                 tags.add(tag);
             }

@@ -240,6 +240,9 @@ class MonitorResourceTest {
         full().get("/api/v1/monitors?tag=" + tag + "&status=PAUSED").then().body("items.id", equalTo(List.of(paused)));
         full().get("/api/v1/monitors?tag=" + tag + "&status=new").then().body("items.id", equalTo(List.of(both, one)));
         full().get("/api/v1/monitors?status=SLEEPING").then().statusCode(400).body("errors.field", hasItem("status"));
+        // a tag no monitor can have is a 400 naming the parameter (a NUL once reached PostgreSQL and made a 500)
+        full().urlEncodingEnabled(false).get("/api/v1/monitors?tag=%3C%00x").then().statusCode(400).contentType(PROBLEM)
+                .body("errors.field", hasItem("tag"));
 
         List<String> seen = new ArrayList<>();
         String cursor = null;
