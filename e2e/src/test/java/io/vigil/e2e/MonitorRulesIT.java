@@ -1,0 +1,127 @@
+package io.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.contracts.Json;
+import io.vigil.testkit.FreePorts;
+import io.vigil.testkit.HttpReceiver;
+import io.vigil.testkit.SharedInfra;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The monitor rules of the state table's extensions (thresholds, run length, frequency, snooze, maintenance,
+ * dependencies, manual resume, auto-provisioning) through the packaged services, as an operator sees them: each
+ * rule's alert, or its absence, at a webhook receiver. The services are started once for the class; each test makes
+ * its own channel and monitors, so the tests need no order.
+ */
+class MonitorRulesIT {
+
+    private static final String ADMIN_KEY = "e2e-admin-" + UUID.randomUUID();
+    private static final String INTERNAL_TOKEN = "e2e-internal-" + UUID.randomUUID();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static HttpReceiver receiver;
+    private static ServiceProcess ingest;
+    private static ServiceProcess evaluator;
+    private static ServiceProcess notifier;
+    private static AdminApi admin;
+
+    @BeforeAll
+    static void startVigil() {
+        receiver = HttpReceiver.start();
+        int ingestPort = FreePorts.take();
+        int evaluatorPort = FreePorts.take();
+        int notifierPort = FreePorts.take();
+        Map<String, String> env = StackEnv.of(SharedInfra.kafka().bootstrapServers(), SharedInfra.postgres().jdbcUrl(),
+                ingestPort, evaluatorPort, notifierPort, ADMIN_KEY, INTERNAL_TOKEN);
+        evaluator = ServiceProcess.start("evaluator-service", evaluatorPort, env);
+        notifier = ServiceProcess.start("notifier-service", notifierPort, env);
+        ingest = ServiceProcess.start("ingest-service", ingestPort, env);
+        admin = new AdminApi(evaluator.baseUrl(), ADMIN_KEY);
+    }
+
+    @AfterAll
+    static void stopVigil() {
+        for (AutoCloseable closeable : new AutoCloseable[] {ingest, notifier, evaluator, receiver}) {
+            if (closeable != null) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // stopping is best effort; the JVM's exit stops the rest
+                }
+            }
+        }
+    }
+
+    /** A short random suffix that keeps one test's names, slugs and receiver paths apart from another's. */
+    private static String unique() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    /**
+     * A webhook channel whose requests arrive at the receiver under {@code /hook/<suffix>}, known to the notifier
+     * (its test send went through) when this returns.
+     *
+     * @return the channel id
+     */
+    private static String webhook(String suffix, List<String> notifyOn) {
+        String id = admin.post("/channels", Map.of("name", "rules-" + suffix, "type", "webhook",
+                "config", Map.of("url", receiver.url("/hook/" + suffix)), "notifyOn", notifyOn)).get("id").asText();
+        // 503 until the notifier has the channel from the topic
+        await("channel known to the notifier").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> admin.send("POST", "/channels/" + id + "/test", null).statusCode() == 200);
+        return id;
+    }
+
+    /** The alerts (not test sends or reminders) that reached {@code /hook/<suffix>}, oldest first, as JSON. */
+    private static List<JsonNode> alerts(String suffix) {
+        return receiver.requests("/hook/" + suffix).stream()
+                .map(request -> readTree(request.bodyText()))
+                .filter(body -> "alert".equals(body.path("type").asText()))
+                .toList();
+    }
+
+    /** The statuses the alerts at {@code /hook/<suffix>} announced, oldest first. */
+    private static List<String> alertedStatuses(String suffix) {
+        return alerts(suffix).stream().map(body -> body.get("status").asText()).toList();
+    }
+
+    private static String status(String monitorId) {
+        return admin.get("/monitors/" + monitorId).get("status").asText();
+    }
+
+    /** One ping through ingest: its HTTP status. */
+    private static int ping(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode readTree(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
