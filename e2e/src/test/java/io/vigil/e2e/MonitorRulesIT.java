@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The monitor rules of the state table's extensions (thresholds, run length, frequency, snooze, maintenance,
@@ -65,6 +66,82 @@ class MonitorRulesIT {
                 }
             }
         }
+    }
+
+    /** A monitor alerting {@code channel}, with {@code fields} on top of an hourly schedule: its JSON. */
+    private static JsonNode monitor(String suffix, String channel, Map<String, Object> fields) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "rules-" + suffix,
+                "schedule", Map.of("type", "interval", "every", "PT1H"), "channels", List.of(channel)));
+        body.putAll(fields);
+        return admin.post("/monitors", body);
+    }
+
+    @Test
+    void failedRunsAlertAtTheThresholdAndTooShortOrTooFrequentRunsAreFailures() {
+        String s = unique();
+        JsonNode threshold = monitor(s, webhook(s, List.of("DOWN", "UP")), Map.of("failureThreshold", 2));
+        String url = threshold.get("pingUrl").asText();
+        assertThat(ping(url)).isEqualTo(200);
+        assertThat(ping(url + "/fail")).isEqualTo(200);
+        await("one failure counted").atMost(Duration.ofSeconds(20))
+                .until(() -> admin.get("/monitors/" + threshold.get("id").asText()).get("consecutiveFailures").asInt() == 1);
+        assertThat(ping(url + "/3")).isEqualTo(200);
+        await("DOWN alert").atMost(Duration.ofSeconds(30)).until(() -> !alerts(s).isEmpty());
+        assertThat(alertedStatuses(s)).containsExactly("DOWN");
+        assertThat(alerts(s).get(0).get("reasonText").asText()).isEqualTo("exit status 3 (2 consecutive failures)");
+
+        String shortRun = unique();
+        String shortUrl = monitor(shortRun, webhook(shortRun, List.of("DOWN", "UP")), Map.of("minRuntime", "PT1M"))
+                .get("pingUrl").asText();
+        assertThat(ping(shortUrl + "/start")).isEqualTo(200);
+        assertThat(ping(shortUrl)).isEqualTo(200);
+        await("run-too-short alert").atMost(Duration.ofSeconds(30)).until(() -> !alerts(shortRun).isEmpty());
+        assertThat(alerts(shortRun).get(0).get("reason").asText()).isEqualTo("run-too-short");
+
+        String frequent = unique();
+        String frequentUrl = monitor(frequent, webhook(frequent, List.of("DOWN", "UP")), Map.of("minInterval", "PT1H"))
+                .get("pingUrl").asText();
+        assertThat(ping(frequentUrl)).isEqualTo(200);
+        assertThat(ping(frequentUrl)).isEqualTo(200);
+        await("too-frequent alert").atMost(Duration.ofSeconds(30)).until(() -> !alerts(frequent).isEmpty());
+        assertThat(alerts(frequent).get(0).get("reason").asText()).isEqualTo("too-frequent");
+    }
+
+    @Test
+    void aSnoozeEndsByItselfAndTheMonitorIsWatchedFromThatMoment() {
+        String s = unique();
+        JsonNode monitor = monitor(s, webhook(s, List.of("DOWN", "UP")),
+                Map.of("schedule", Map.of("type", "interval", "every", "PT5S"), "grace", "PT1S"));
+        String id = monitor.get("id").asText();
+        assertThat(ping(monitor.get("pingUrl").asText())).isEqualTo(200);
+        await("UP").atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("UP"));
+        JsonNode paused = admin.call("POST", "/monitors/" + id + "/pause", Map.of("for", "PT3S"), 200);
+        java.time.Instant until = java.time.Instant.parse(paused.get("pausedUntil").asText());
+
+        await("DOWN alert after the snooze").atMost(Duration.ofSeconds(30)).until(() -> !alerts(s).isEmpty());
+        assertThat(alertedStatuses(s)).containsExactly("DOWN");
+        assertThat(java.time.Instant.parse(alerts(s).get(0).get("occurredAt").asText())).isEqualTo(until.plusSeconds(6));
+        assertThat(admin.flips(id)).extracting(flip -> flip.get("to").asText())
+                .containsExactly("UP", "PAUSED", "UP", "LATE", "DOWN");
+    }
+
+    @Test
+    void withManualResumeOnlyTheResumeEndsTheDown() {
+        String s = unique();
+        JsonNode monitor = monitor(s, webhook(s, List.of("DOWN", "UP")), Map.of("manualResume", true));
+        String id = monitor.get("id").asText();
+        String url = monitor.get("pingUrl").asText();
+        assertThat(ping(url + "/fail")).isEqualTo(200);
+        await("DOWN alert").atMost(Duration.ofSeconds(30)).until(() -> !alerts(s).isEmpty());
+        assertThat(ping(url)).isEqualTo(200);
+        await("the success recorded").atMost(Duration.ofSeconds(20))
+                .until(() -> admin.get("/monitors/" + id).get("pingCount").asInt() == 2);
+        assertThat(status(id)).isEqualTo("DOWN");
+
+        admin.call("POST", "/monitors/" + id + "/resume", null, 200);
+        await("UP alert").atMost(Duration.ofSeconds(30)).until(() -> alerts(s).size() >= 2);
+        assertThat(alertedStatuses(s)).containsExactly("DOWN", "UP");
+        assertThat(alerts(s).get(1).get("reasonText").asText()).isEqualTo("resumed by hand");
     }
 
     /** A short random suffix that keeps one test's names, slugs and receiver paths apart from another's. */

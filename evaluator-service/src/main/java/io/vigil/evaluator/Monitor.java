@@ -85,6 +85,26 @@ public class Monitor extends PanacheEntityBase {
     /** True only for the reserved {@code vigil-pipeline} monitor. */
     public boolean system;
 
+    /** A failure signal makes the monitor DOWN only when it is the Nth failure in a row (1: the first). */
+    @Column(name = "failure_threshold")
+    public int failureThreshold = 1;
+
+    /** A DOWN monitor goes UP only on the Nth success in a row (1: the first). */
+    @Column(name = "recovery_threshold")
+    public int recoveryThreshold = 1;
+
+    /** A finish that closes a run shorter than this is a failure ({@code run-too-short}); null: none. */
+    @Column(name = "min_runtime_ms")
+    public Long minRuntimeMs;
+
+    /** A success less than this after the previous success is a failure ({@code too-frequent}); null: none. */
+    @Column(name = "min_interval_ms")
+    public Long minIntervalMs;
+
+    /** A DOWN monitor stays DOWN, whatever it is sent, until it is resumed through the admin API. */
+    @Column(name = "manual_resume")
+    public boolean manualResume;
+
     @Enumerated(EnumType.STRING)
     @Column(table = STATE)
     public Status status = Status.NEW;
@@ -174,6 +194,18 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "error_at", table = STATE)
     public Instant errorAt;
 
+    /** Failure signals in a row since the last success (counted towards {@link #failureThreshold}). */
+    @Column(name = "consecutive_failures", table = STATE)
+    public int consecutiveFailures;
+
+    /** Successes in a row while DOWN (counted towards {@link #recoveryThreshold}). */
+    @Column(name = "consecutive_successes", table = STATE)
+    public int consecutiveSuccesses;
+
+    /** When a snoozed (PAUSED with an end) monitor resumes by itself; null: paused until resumed or pinged. */
+    @Column(name = "paused_until", table = STATE)
+    public Instant pausedUntil;
+
     public static Monitor findBySlug(String slug) {
         return find("slug", slug).firstResult();
     }
@@ -202,7 +234,10 @@ public class Monitor extends PanacheEntityBase {
             new StateColumn("lifecycle_at", "timestamptz", m -> text(m.lifecycleAt)),
             new StateColumn("last_flip_at", "timestamptz", m -> text(m.lastFlipAt)),
             new StateColumn("error_text", "text", m -> m.errorText),
-            new StateColumn("error_at", "timestamptz", m -> text(m.errorAt)));
+            new StateColumn("error_at", "timestamptz", m -> text(m.errorAt)),
+            new StateColumn("consecutive_failures", "int4", m -> m.consecutiveFailures),
+            new StateColumn("consecutive_successes", "int4", m -> m.consecutiveSuccesses),
+            new StateColumn("paused_until", "timestamptz", m -> text(m.pausedUntil)));
 
     /** One engine column: its name, its PostgreSQL array element type, and its value as sent in an array. */
     public record StateColumn(String name, String sqlType, Function<Monitor, Object> value) {

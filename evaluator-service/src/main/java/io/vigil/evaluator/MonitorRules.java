@@ -23,6 +23,7 @@ import java.util.UUID;
 public final class MonitorRules {
 
     private static final DateTimeFormatter DUE = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private MonitorRules() {
     }
@@ -32,24 +33,35 @@ public final class MonitorRules {
     }
 
     /**
-     * Declares every deadline that passed strictly before {@code until}: LATE at the due time, DOWN at due
-     * + grace (straight to DOWN at the due time with grace 0), DOWN at start + max runtime (or grace) for a
-     * run. Only call it with a time that every ping before has been applied for (the watermark).
+     * Declares every deadline that passed strictly before {@code until}: a snooze's end (resumed), LATE at the due
+     * time, DOWN at due + grace (straight to DOWN at the due time with grace 0), a run's end at start + max runtime
+     * (or grace), which is a failed run (DOWN at the failure threshold). Only call it with a time that every ping
+     * before has been applied for (the watermark).
      */
     public static List<Transition> advance(Monitor m, Instant until) {
         List<Transition> out = new ArrayList<>();
-        if (until == null || m.system || m.status == Status.PAUSED) {
+        if (until == null || m.system) {
             m.nextAlertAt = nextAlert(m);
             return out;
         }
-        if (m.running) {
-            if (m.status != Status.DOWN) {
-                Instant deadline = runDeadline(m);
-                if (deadline.isBefore(until)) {
-                    out.add(flip(m, Status.DOWN, "run-too-long", runTooLongText(m), deadline));
+        if (m.status == Status.PAUSED) {
+            if (m.pausedUntil == null || !m.pausedUntil.isBefore(until)) {
+                m.nextAlertAt = nextAlert(m);
+                return out;
+            }
+            out.addAll(resume(m, m.pausedUntil, "snooze ended"));
+        }
+        if (m.running && m.status != Status.DOWN) {
+            Instant deadline = runDeadline(m);
+            if (deadline.isBefore(until)) {
+                failed(m, new Failure("run-too-long", runTooLongText(m)), deadline, out);
+                if (m.status != Status.DOWN) {
+                    // under the failure threshold the overlong run is given up: the schedule takes over again
+                    endRun(m);
                 }
             }
-        } else {
+        }
+        if (!m.running) {
             Duration grace = Duration.ofMillis(m.graceMs);
             if (m.status == Status.UP && m.dueAt != null && m.dueAt.isBefore(until)) {
                 if (grace.isZero()) {
@@ -112,9 +124,7 @@ public final class MonitorRules {
         if (m.running && m.runStartedAt != null && !t.isBefore(m.runStartedAt) && sameRun(m.runRid, ping.rid())) {
             runDuration = Duration.between(m.runStartedAt, t);
             m.lastDurationMs = runDuration.toMillis();
-            m.running = false;
-            m.runStartedAt = null;
-            m.runRid = null;
+            endRun(m);
         }
         if (m.lastFinishAt != null && t.isBefore(m.lastFinishAt)) {
             // a newer finish already decided the status
@@ -122,50 +132,150 @@ public final class MonitorRules {
             return new Applied(out, runDuration, runDuration == null);
         }
         m.lastFinishAt = t;
-        boolean success = ping.exitStatus() != null ? ping.exitStatus() == 0 : ping.type() == PingType.SUCCESS;
-        if (success) {
-            m.lastSuccessAt = t;
-            m.dueAt = Schedule.of(m).nextDue(t);
-            switch (m.status) {
-                case NEW, LATE -> out.add(flip(m, Status.UP, "ok", "check-in received", t));
-                case DOWN -> out.add(flip(m, Status.UP, "recovered", "check-in received, recovered", t));
-                case PAUSED -> out.add(flip(m, Status.UP, "resumed", "check-in received, resumed", t));
-                case UP -> { }
-            }
-        } else if (m.status != Status.DOWN) {
-            Integer exit = ping.exitStatus();
-            boolean byExit = exit != null && exit != 0;
-            out.add(flip(m, Status.DOWN, byExit ? "exit-status " + exit : "fail",
-                    byExit ? "exit status " + exit : "failure signal", t));
+        Failure failure = failure(m, ping, runDuration);
+        if (failure == null) {
+            succeeded(m, t, out);
+        } else {
+            failed(m, failure, t, out);
         }
         m.nextAlertAt = nextAlert(m);
         return new Applied(out, runDuration, false);
     }
 
-    /** Pause at request time {@code now}; no change when already PAUSED. */
+    /** Why a finish counts as a failed run (its signal, its exit status, a run too short, a success too soon), or null. */
+    private static Failure failure(Monitor m, PingReceived ping, Duration runDuration) {
+        Integer exit = ping.exitStatus();
+        boolean success = exit != null ? exit == 0 : ping.type() == PingType.SUCCESS;
+        if (!success) {
+            boolean byExit = exit != null;
+            return byExit ? new Failure("exit-status " + exit, "exit status " + exit) : new Failure("fail", "failure signal");
+        }
+        if (runDuration != null && m.minRuntimeMs != null && runDuration.toMillis() < m.minRuntimeMs) {
+            return new Failure("run-too-short", "run took " + Durations.human(runDuration) + ", expected at least "
+                    + Durations.human(Duration.ofMillis(m.minRuntimeMs)));
+        }
+        if (m.minIntervalMs != null && m.lastSuccessAt != null) {
+            Duration since = Duration.between(m.lastSuccessAt, ping.receivedAt());
+            if (since.toMillis() < m.minIntervalMs) {
+                return new Failure("too-frequent", "check-in " + Durations.human(since) + " after the previous success, expected at least "
+                        + Durations.human(Duration.ofMillis(m.minIntervalMs)) + " apart");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A successful run at {@code t}: the failure count starts again, and the check-in is due one period later. A DOWN
+     * monitor recovers on the {@code recoveryThreshold}th success in a row, and never by itself with manual resume.
+     */
+    private static void succeeded(Monitor m, Instant t, List<Transition> out) {
+        m.lastSuccessAt = t;
+        m.consecutiveFailures = 0;
+        if (m.status == Status.DOWN) {
+            if (m.manualResume) {
+                return; // recorded; only a resume through the admin API ends this DOWN
+            }
+            m.consecutiveSuccesses++;
+            if (m.consecutiveSuccesses < m.recoveryThreshold) {
+                return;
+            }
+            m.consecutiveSuccesses = 0;
+            m.dueAt = Schedule.of(m).nextDue(t);
+            out.add(flip(m, Status.UP, "recovered", m.recoveryThreshold > 1
+                    ? "check-in received, recovered after " + m.recoveryThreshold + " consecutive successes"
+                    : "check-in received, recovered", t));
+            return;
+        }
+        m.dueAt = Schedule.of(m).nextDue(t);
+        switch (m.status) {
+            case NEW, LATE -> out.add(flip(m, Status.UP, "ok", "check-in received", t));
+            case PAUSED -> out.add(flip(m, Status.UP, "resumed", "check-in received, resumed", t));
+            default -> { }
+        }
+    }
+
+    /**
+     * A failed run at {@code at}: DOWN on the {@code failureThreshold}th failure in a row. Under the threshold the run
+     * still reported, so a check-in that was due (UP or LATE) is due one period after it, and a LATE monitor is UP
+     * again; NEW and PAUSED stay as they are.
+     */
+    private static void failed(Monitor m, Failure failure, Instant at, List<Transition> out) {
+        m.consecutiveSuccesses = 0;
+        if (m.consecutiveFailures < Integer.MAX_VALUE) {
+            m.consecutiveFailures++;
+        }
+        if (m.status == Status.DOWN) {
+            return;
+        }
+        if (m.consecutiveFailures >= m.failureThreshold) {
+            out.add(flip(m, Status.DOWN, failure.reason(), m.failureThreshold > 1
+                    ? failure.text() + " (" + m.consecutiveFailures + " consecutive failures)" : failure.text(), at));
+            return;
+        }
+        if (m.status == Status.UP || m.status == Status.LATE) {
+            m.dueAt = Schedule.of(m).nextDue(at);
+        }
+        if (m.status == Status.LATE) {
+            out.add(flip(m, Status.UP, "ok", failure.text() + ", failure " + m.consecutiveFailures + " of "
+                    + m.failureThreshold + " before DOWN", at));
+        }
+    }
+
+    /** A failure signal's reason code and its text for people. */
+    private record Failure(String reason, String text) {
+    }
+
+    private static void endRun(Monitor m) {
+        m.running = false;
+        m.runStartedAt = null;
+        m.runRid = null;
+    }
+
+    /** Pause at request time {@code now} until resumed or pinged; no change when already PAUSED but the end. */
     public static List<Transition> pause(Monitor m, Instant now) {
+        return pause(m, now, null);
+    }
+
+    /**
+     * Pause at request time {@code now}; with {@code until} (a snooze) the monitor resumes by itself then, exactly as
+     * a resume request at that time would. Pausing a PAUSED monitor only replaces its end (null: none).
+     */
+    public static List<Transition> pause(Monitor m, Instant now, Instant until) {
         List<Transition> out = new ArrayList<>();
         if (m.status != Status.PAUSED) {
-            out.add(flip(m, Status.PAUSED, "paused", "paused", now));
+            out.add(flip(m, Status.PAUSED, "paused", until == null ? "paused" : "paused until " + UNTIL.format(until), now));
             m.pausedAt = now;
             m.lifecycleAt = now;
         }
+        m.pausedUntil = until;
         m.nextAlertAt = nextAlert(m);
         return out;
     }
 
     /**
-     * Resume at {@code now}: NEW if never pinged, else UP due one period after now.
+     * Resume at {@code now}: NEW if never pinged, else UP due one period after now. Also ends a DOWN of a monitor with
+     * manual resume.
      *
-     * @throws IllegalStateException when the monitor is not PAUSED
+     * @throws IllegalStateException when the monitor is neither PAUSED nor DOWN with manual resume
      */
     public static List<Transition> resume(Monitor m, Instant now) {
-        if (m.status != Status.PAUSED) {
+        if (!resumable(m)) {
             throw new IllegalStateException("monitor " + m.slug + " is " + m.status + ", not PAUSED");
         }
+        return resume(m, now, m.status == Status.DOWN ? "resumed by hand" : "resumed");
+    }
+
+    /** Whether a resume request applies: PAUSED, or DOWN with manual resume. */
+    public static boolean resumable(Monitor m) {
+        return m.status == Status.PAUSED || (m.status == Status.DOWN && m.manualResume);
+    }
+
+    private static List<Transition> resume(Monitor m, Instant now, String text) {
         List<Transition> out = new ArrayList<>();
         Status to = m.lastPingAt == null ? Status.NEW : Status.UP;
-        out.add(flip(m, to, "resumed", "resumed", now));
+        m.consecutiveFailures = 0;
+        m.consecutiveSuccesses = 0;
+        out.add(flip(m, to, "resumed", text, now));
         m.lifecycleAt = now;
         m.dueAt = to == Status.UP ? Schedule.of(m).nextDue(now) : null;
         m.nextAlertAt = nextAlert(m);
@@ -188,8 +298,11 @@ public final class MonitorRules {
 
     /** When the sweep must look at the monitor next, or null when no deadline is pending. */
     public static Instant nextAlert(Monitor m) {
-        if (m.system || m.status == Status.PAUSED) {
+        if (m.system) {
             return null;
+        }
+        if (m.status == Status.PAUSED) {
+            return m.pausedUntil;
         }
         if (m.running) {
             return m.status == Status.DOWN ? null : runDeadline(m);
@@ -231,6 +344,7 @@ public final class MonitorRules {
         }
         if (from == Status.PAUSED) {
             m.pausedAt = null;
+            m.pausedUntil = null;
         }
         return new Transition(m.flipSequence, from, to, reason, reasonText, at, downtime);
     }

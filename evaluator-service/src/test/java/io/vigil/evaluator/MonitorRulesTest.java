@@ -511,4 +511,237 @@ class MonitorRulesTest {
         assertThat(m.dueAt).isEqualTo(at(60));
         assertThat(m.nextAlertAt).isEqualTo(at(60));
     }
+
+    // failureThreshold: DOWN from failed runs only on the Nth in a row
+
+    @Test
+    void underTheFailureThresholdAFailKeepsUpCountsAndMovesTheDueTime() {
+        Monitor m = inState(Status.UP);
+        m.failureThreshold = 3;
+        apply(m, ping(PingType.FAIL, at(100)));
+        apply(m, ping(PingType.FAIL, null, null, at(200)));
+        assertThat(flips).isEmpty();
+        assertThat(m.status).isEqualTo(Status.UP);
+        assertThat(m.consecutiveFailures).isEqualTo(2);
+        assertThat(m.dueAt).isEqualTo(at(200).plus(EVERY));
+        assertThat(m.lastSuccessAt).isEqualTo(at(0));
+    }
+
+    @Test
+    void theNthFailureInARowIsDownAndSaysHowMany() {
+        Monitor m = inState(Status.UP);
+        m.failureThreshold = 3;
+        apply(m, ping(PingType.FAIL, at(100)));
+        apply(m, ping(PingType.FAIL, 2, null, at(200)));
+        apply(m, ping(PingType.FAIL, 7, null, at(300)));
+        assertFlip(Status.UP, Status.DOWN, "exit-status 7", at(300));
+        assertThat(flips.get(0).reasonText()).isEqualTo("exit status 7 (3 consecutive failures)");
+    }
+
+    @Test
+    void aSuccessStartsTheFailureCountAgain() {
+        Monitor m = inState(Status.UP);
+        m.failureThreshold = 2;
+        apply(m, ping(PingType.FAIL, at(100)));
+        apply(m, ping(PingType.SUCCESS, at(200)));
+        assertThat(m.consecutiveFailures).isZero();
+        apply(m, ping(PingType.FAIL, at(300)));
+        assertThat(flips).isEmpty();
+        apply(m, ping(PingType.FAIL, at(400)));
+        assertFlip(Status.UP, Status.DOWN, "fail", at(400));
+    }
+
+    @Test
+    void underTheFailureThresholdAFailEndsLateAsUp() {
+        Monitor m = inState(Status.LATE);
+        m.failureThreshold = 2;
+        apply(m, ping(PingType.FAIL, at(330)));
+        assertFlip(Status.LATE, Status.UP, "ok", at(330));
+        assertThat(flips.get(0).reasonText()).isEqualTo("failure signal, failure 1 of 2 before DOWN");
+        assertThat(m.dueAt).isEqualTo(at(330).plus(EVERY));
+    }
+
+    @Test
+    void underTheFailureThresholdAFailKeepsNewAndPausedAsTheyAre() {
+        Monitor fresh = inState(Status.NEW);
+        fresh.failureThreshold = 2;
+        apply(fresh, ping(PingType.FAIL, at(10)));
+        Monitor paused = inState(Status.PAUSED);
+        paused.failureThreshold = 2;
+        apply(paused, ping(PingType.FAIL, at(10)));
+        assertThat(flips).isEmpty();
+        assertThat(fresh.status).isEqualTo(Status.NEW);
+        assertThat(paused.status).isEqualTo(Status.PAUSED);
+        apply(fresh, ping(PingType.FAIL, at(20)));
+        assertFlip(Status.NEW, Status.DOWN, "fail", at(20));
+    }
+
+    @Test
+    void aMissedDeadlineIsDownAtDuePlusGraceWhateverTheFailureThreshold() {
+        Monitor m = inState(Status.UP);
+        m.failureThreshold = 5;
+        advance(m, at(300 + 120 + 1));
+        assertThat(flips).extracting(Transition::to).containsExactly(Status.LATE, Status.DOWN);
+        assertThat(flips.get(1).at()).isEqualTo(at(420));
+    }
+
+    @Test
+    void anOverlongRunIsAFailedRunThatCountsTowardsTheThreshold() {
+        Monitor m = inState(Status.UP);
+        m.failureThreshold = 2;
+        m.maxRuntimeMs = Duration.ofMinutes(1).toMillis();
+        apply(m, ping(PingType.START, at(100)));
+        advance(m, at(161));
+        assertThat(flips).isEmpty();
+        assertThat(m.running).isFalse();
+        assertThat(m.consecutiveFailures).isEqualTo(1);
+        assertThat(m.dueAt).isEqualTo(at(160).plus(EVERY));
+        apply(m, ping(PingType.START, at(200)));
+        advance(m, at(261));
+        assertFlip(Status.UP, Status.DOWN, "run-too-long", at(260));
+        assertThat(flips.get(0).reasonText()).isEqualTo("run exceeded max runtime 1m (2 consecutive failures)");
+    }
+
+    // recoveryThreshold: UP again only on the Nth success in a row
+
+    @Test
+    void aDownMonitorRecoversOnTheNthSuccessInARow() {
+        Monitor m = inState(Status.DOWN);
+        m.recoveryThreshold = 2;
+        apply(m, ping(PingType.SUCCESS, at(60)));
+        assertThat(flips).isEmpty();
+        assertThat(m.status).isEqualTo(Status.DOWN);
+        assertThat(m.consecutiveSuccesses).isEqualTo(1);
+        assertThat(m.nextAlertAt).isNull();
+        apply(m, ping(PingType.FAIL, at(70)));
+        apply(m, ping(PingType.SUCCESS, at(80)));
+        assertThat(flips).isEmpty();
+        apply(m, ping(PingType.SUCCESS, at(90)));
+        assertFlip(Status.DOWN, Status.UP, "recovered", at(90));
+        assertThat(flips.get(0).reasonText()).isEqualTo("check-in received, recovered after 2 consecutive successes");
+        assertThat(flips.get(0).downtime()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(m.dueAt).isEqualTo(at(90).plus(EVERY));
+        assertThat(m.consecutiveSuccesses).isZero();
+    }
+
+    // minRuntime: a run shorter than it is a failed run
+
+    @Test
+    void aRunShorterThanMinRuntimeIsAFailure() {
+        Monitor m = inState(Status.UP);
+        m.minRuntimeMs = Duration.ofMinutes(5).toMillis();
+        apply(m, ping(PingType.START, at(100)));
+        apply(m, ping(PingType.SUCCESS, at(103)));
+        assertFlip(Status.UP, Status.DOWN, "run-too-short", at(103));
+        assertThat(flips.get(0).reasonText()).isEqualTo("run took 3s, expected at least 5m");
+        assertThat(m.lastDurationMs).isEqualTo(3000);
+    }
+
+    @Test
+    void aRunOfAtLeastMinRuntimeOrASuccessClosingNoRunIsFine() {
+        Monitor m = inState(Status.UP);
+        m.minRuntimeMs = Duration.ofMinutes(1).toMillis();
+        apply(m, ping(PingType.START, at(100)));
+        apply(m, ping(PingType.SUCCESS, at(160)));
+        apply(m, ping(PingType.SUCCESS, at(200)));
+        assertThat(flips).isEmpty();
+        assertThat(m.status).isEqualTo(Status.UP);
+    }
+
+    // minInterval: a success too soon after the previous one is a failure
+
+    @Test
+    void aSuccessSoonerThanMinIntervalAfterThePreviousOneIsAFailure() {
+        Monitor m = inState(Status.UP);
+        m.minIntervalMs = Duration.ofMinutes(1).toMillis();
+        apply(m, ping(PingType.SUCCESS, at(30)));
+        assertFlip(Status.UP, Status.DOWN, "too-frequent", at(30));
+        assertThat(flips.get(0).reasonText()).isEqualTo("check-in 30s after the previous success, expected at least 1m apart");
+        assertThat(m.lastSuccessAt).isEqualTo(at(0));
+    }
+
+    @Test
+    void aSuccessAtLeastMinIntervalAfterThePreviousOneIsFine() {
+        Monitor m = inState(Status.UP);
+        m.minIntervalMs = Duration.ofMinutes(1).toMillis();
+        apply(m, ping(PingType.SUCCESS, at(60)));
+        assertThat(flips).isEmpty();
+        assertThat(m.lastSuccessAt).isEqualTo(at(60));
+    }
+
+    // snooze: a pause with an end
+
+    @Test
+    void aSnoozedMonitorResumesByItselfAtItsEndAsAResumeWould() {
+        Monitor m = inState(Status.UP);
+        flips.addAll(MonitorRules.pause(m, at(10), at(3600)));
+        assertFlip(Status.UP, Status.PAUSED, "paused", at(10));
+        assertThat(m.pausedUntil).isEqualTo(at(3600));
+        assertThat(m.nextAlertAt).isEqualTo(at(3600));
+        flips.clear();
+        advance(m, at(3599));
+        assertThat(flips).isEmpty();
+        advance(m, at(3601));
+        assertFlip(Status.PAUSED, Status.UP, "resumed", at(3600));
+        assertThat(flips.get(0).reasonText()).isEqualTo("snooze ended");
+        assertThat(m.dueAt).isEqualTo(at(3600).plus(EVERY));
+        assertThat(m.pausedUntil).isNull();
+    }
+
+    @Test
+    void aSnoozeEndingLongAgoDeclaresTheDeadlinesAfterItInOrder() {
+        Monitor m = inState(Status.UP);
+        MonitorRules.pause(m, at(10), at(100));
+        advance(m, at(10_000));
+        assertThat(flips).extracting(Transition::to).containsExactly(Status.UP, Status.LATE, Status.DOWN);
+        assertThat(flips).extracting(Transition::at).containsExactly(at(100), at(400), at(520));
+    }
+
+    @Test
+    void aSnoozedNeverPingedMonitorResumesAsNew() {
+        Monitor m = inState(Status.NEW);
+        MonitorRules.pause(m, at(10), at(100));
+        advance(m, at(101));
+        assertThat(flips).extracting(Transition::to).containsExactly(Status.NEW);
+        assertThat(m.nextAlertAt).isNull();
+    }
+
+    @Test
+    void aSuccessEndsASnoozeEarlyAndPausingAgainReplacesItsEnd() {
+        Monitor m = inState(Status.UP);
+        MonitorRules.pause(m, at(10), at(100));
+        flips.addAll(MonitorRules.pause(m, at(20), at(200)));
+        assertThat(flips).isEmpty();
+        assertThat(m.nextAlertAt).isEqualTo(at(200));
+        MonitorRules.pause(m, at(30), null);
+        assertThat(m.nextAlertAt).isNull();
+        apply(m, ping(PingType.SUCCESS, at(40)));
+        assertFlip(Status.PAUSED, Status.UP, "resumed", at(40));
+        assertThat(m.pausedUntil).isNull();
+    }
+
+    // manualResume: a DOWN ends only by a resume request
+
+    @Test
+    void withManualResumeADownMonitorIgnoresSuccessesUntilResumed() {
+        Monitor m = inState(Status.DOWN);
+        m.manualResume = true;
+        apply(m, ping(PingType.SUCCESS, at(60)));
+        assertThat(flips).isEmpty();
+        assertThat(m.status).isEqualTo(Status.DOWN);
+        assertThat(m.pingCount).isEqualTo(2);
+        assertThat(MonitorRules.resumable(m)).isTrue();
+        flips.addAll(MonitorRules.resume(m, at(120)));
+        assertFlip(Status.DOWN, Status.UP, "resumed", at(120));
+        assertThat(flips.get(0).reasonText()).isEqualTo("resumed by hand");
+        assertThat(flips.get(0).downtime()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(m.dueAt).isEqualTo(at(120).plus(EVERY));
+    }
+
+    @Test
+    void withoutManualResumeADownMonitorCannotBeResumed() {
+        Monitor m = inState(Status.DOWN);
+        assertThat(MonitorRules.resumable(m)).isFalse();
+        assertThatThrownBy(() -> MonitorRules.resume(m, at(120))).isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -122,6 +122,32 @@ final class Input {
         return text;
     }
 
+    /** A whole number from {@code min} to {@code max}; absent or null is {@code fallback}. */
+    int integer(String field, int min, int max, int fallback) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
+            error(field, "must be a whole number from " + min + " to " + max);
+            return fallback;
+        }
+        return value.asInt();
+    }
+
+    /** A boolean; absent or null is false. */
+    boolean flag(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            error(field, "must be true or false");
+            return false;
+        }
+        return value.asBoolean();
+    }
+
     /** A list of strings; absent or null is empty. */
     List<String> texts(String field, int maxItems, int maxLength) {
         JsonNode value = node.get(field);

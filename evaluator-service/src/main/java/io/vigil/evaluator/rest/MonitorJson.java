@@ -14,8 +14,10 @@ import java.util.UUID;
  * A monitor as the admin API shows it (API.md section 3): writable fields first, then the server's.
  * {@code token}, {@code pingUrl}, {@code badgeUrl} and {@code tagBadgeUrls} are left out for read-only keys.
  */
-@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "token",
-        "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "error", "pingUrl",
+@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels",
+        "failureThreshold", "recoveryThreshold", "minRuntime", "minInterval", "manualResume", "token",
+        "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "consecutiveFailures",
+        "consecutiveSuccesses", "pausedUntil", "error", "pingUrl",
         "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MonitorJson(
@@ -27,6 +29,11 @@ public record MonitorJson(
         String grace,
         String maxRuntime,
         List<UUID> channels,
+        int failureThreshold,
+        int recoveryThreshold,
+        String minRuntime,
+        String minInterval,
+        boolean manualResume,
         @JsonInclude(JsonInclude.Include.NON_NULL) String token,
         UUID id,
         String status,
@@ -35,6 +42,9 @@ public record MonitorJson(
         String nextDueAt,
         String lastDuration,
         long pingCount,
+        int consecutiveFailures,
+        int consecutiveSuccesses,
+        String pausedUntil,
         ErrorJson error,
         @JsonInclude(JsonInclude.Include.NON_NULL) String pingUrl,
         @JsonInclude(JsonInclude.Include.NON_NULL) String badgeUrl,
@@ -89,15 +99,21 @@ public record MonitorJson(
         return new MonitorJson(monitor.name, monitor.slug, monitor.description, List.copyOf(monitor.tags), schedule,
                 Durations.format(Duration.ofMillis(monitor.graceMs)),
                 monitor.maxRuntimeMs == null ? null : Durations.format(Duration.ofMillis(monitor.maxRuntimeMs)),
-                List.copyOf(monitor.channelIds), full ? monitor.token : null,
+                List.copyOf(monitor.channelIds), monitor.failureThreshold, monitor.recoveryThreshold,
+                millis(monitor.minRuntimeMs), millis(monitor.minIntervalMs), monitor.manualResume,
+                full ? monitor.token : null,
                 monitor.id, monitor.status.name(), monitor.running, Times.format(monitor.lastPingAt),
                 Times.format(monitor.dueAt),
                 monitor.lastDurationMs == null ? null : Durations.format(Duration.ofMillis(monitor.lastDurationMs)),
-                monitor.pingCount,
+                monitor.pingCount, monitor.consecutiveFailures, monitor.consecutiveSuccesses, Times.format(monitor.pausedUntil),
                 monitor.errorText == null ? null : new ErrorJson(monitor.errorText, Times.format(monitor.errorAt)),
                 full ? pingUrl(publicUrl, monitor.token) : null,
                 full ? badgeUrl(adminUrl, monitor.badgeId) : null, tagBadges,
                 Times.format(monitor.createdAt), Times.format(monitor.updatedAt));
+    }
+
+    private static String millis(Long ms) {
+        return ms == null ? null : Durations.format(Duration.ofMillis(ms));
     }
 
     private static String trimSlash(String url) {

@@ -32,6 +32,9 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeParseException;
+import java.time.OffsetDateTime;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -143,12 +146,13 @@ public class MonitorResource {
             + "\"createdAt\":\"2026-11-01T09:00:00.000Z\",\"updatedAt\":\"2026-11-01T09:00:00.000Z\"}";
 
     private static final Set<String> WRITABLE = Set.of("name", "slug", "description", "tags", "schedule", "grace",
-            "maxRuntime", "channels", "token");
+            "maxRuntime", "channels", "token", "failureThreshold", "recoveryThreshold", "minRuntime", "minInterval",
+            "manualResume");
     /** A cron expression must fire within this long (30 February never does; 29 February does). */
     private static final Duration CRON_HORIZON = Duration.ofDays(5 * 366);
 
     private static final Set<String> SERVER = Set.of("id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration",
-            "pingCount", "error", "pingUrl", "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt");
+            "pingCount", "consecutiveFailures", "consecutiveSuccesses", "pausedUntil", "error", "pingUrl", "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt");
     private static final Pattern SLUG = Pattern.compile("^[a-z0-9_-]{1,100}$");
     private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,49}$");
     private static final String TAG_RULE =
@@ -279,19 +283,56 @@ public class MonitorResource {
 
     @POST
     @Path("/{id}/pause")
-    @Operation(summary = "Pause a monitor", description = "PAUSED until resumed or pinged; no change when already paused.")
+    @Operation(summary = "Pause or snooze a monitor", description = "PAUSED until resumed or pinged. With a body "
+            + "{\"until\": timestamp} or {\"for\": duration} (a snooze, at most a year) it resumes by itself then, as a "
+            + "resume request would. A PAUSED monitor only gets the new end (none without a body).")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "snooze for two hours", value = "{\"for\":\"PT2H\"}"),
+            @ExampleObject(name = "snooze until a time", value = "{\"until\":\"2026-12-24T08:00:00Z\"}")}))
     @APIResponse(responseCode = "200", description = "The monitor", content = @Content(schema = @Schema(implementation = MonitorJson.class)))
+    @APIResponse(responseCode = "400", description = "An invalid until or for")
     @APIResponse(responseCode = "404", description = "No such monitor")
-    public MonitorJson pause(@PathParam("id") UUID id) {
-        return json(monitors.pause(id));
+    public MonitorJson pause(@PathParam("id") UUID id, String body) {
+        return json(monitors.pause(id, snoozeEnd(body)));
+    }
+
+    /** The end a pause request's body gives (its {@code until}, or now plus its {@code for}), or null for none. */
+    private Instant snoozeEnd(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        Input input = Input.of(Input.object(body), Set.of("until", "for"), Set.of());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant until = null;
+        if (input.has("until") && input.has("for")) {
+            input.error("until", "give either until or for, not both");
+        } else if (input.has("until")) {
+            JsonNode value = input.raw("until");
+            try {
+                until = OffsetDateTime.parse(value.isTextual() ? value.asText().trim() : "").toInstant().truncatedTo(ChronoUnit.MILLIS);
+                if (!until.isAfter(now) || until.isAfter(now.plus(YEAR))) {
+                    input.error("until", "must be in the future, at most a year from now");
+                }
+            } catch (DateTimeParseException e) {
+                input.error("until", "must be an ISO-8601 timestamp such as 2026-11-23T10:15:30Z");
+            }
+        } else if (input.has("for")) {
+            Duration snooze = DurationInput.read(input, "for", input.raw("for"), SECOND, YEAR);
+            until = snooze == null ? null : now.plus(snooze);
+        }
+        if (!input.errors().isEmpty()) {
+            throw new io.vigil.evaluator.service.InvalidRequestException("The request has an invalid field.", input.errors());
+        }
+        return until;
     }
 
     @POST
     @Path("/{id}/resume")
-    @Operation(summary = "Resume a paused monitor", description = "NEW if never pinged, else UP due one period from now.")
+    @Operation(summary = "Resume a paused monitor", description = "NEW if never pinged, else UP due one period from now. "
+            + "Also ends the DOWN of a monitor with manualResume.")
     @APIResponse(responseCode = "200", description = "The monitor", content = @Content(schema = @Schema(implementation = MonitorJson.class)))
     @APIResponse(responseCode = "404", description = "No such monitor")
-    @APIResponse(responseCode = "409", description = "The monitor is not paused")
+    @APIResponse(responseCode = "409", description = "The monitor is neither paused nor DOWN with manualResume")
     public MonitorJson resume(@PathParam("id") UUID id) {
         return json(monitors.resume(id));
     }
@@ -426,8 +467,13 @@ public class MonitorResource {
             input.error("token", "must be 16 to 128 characters of letters, digits, - and _");
             token = null;
         }
+        MonitorSpec.RunRules rules = new MonitorSpec.RunRules(input.integer("failureThreshold", 1, 100, 1),
+                input.integer("recoveryThreshold", 1, 100, 1),
+                DurationInput.read(input, "minRuntime", input.raw("minRuntime"), SECOND, YEAR),
+                DurationInput.read(input, "minInterval", input.raw("minInterval"), SECOND, YEAR),
+                input.flag("manualResume"));
         return new MonitorSpec(name, slug, description, List.copyOf(tags), schedule, grace, maxRuntime, channels, token,
-                input.errors());
+                rules, input.errors());
     }
 
     private static Schedule schedule(Input input, Instant now) {

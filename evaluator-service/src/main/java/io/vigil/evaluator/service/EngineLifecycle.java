@@ -13,6 +13,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.time.InstantSource;
 
 /**
@@ -80,9 +81,9 @@ public class EngineLifecycle implements MonitorLifecycle {
 
     @Override
     @Transactional(Transactional.TxType.MANDATORY)
-    public void pause(Monitor monitor) {
+    public void pause(Monitor monitor, Instant until) {
         lockFresh(monitor);
-        flips.record(monitor, MonitorRules.pause(monitor, clock.instant()));
+        flips.record(monitor, MonitorRules.pause(monitor, clock.instant(), until));
         rearmAfterCommit();
     }
 
@@ -90,8 +91,10 @@ public class EngineLifecycle implements MonitorLifecycle {
     @Transactional(Transactional.TxType.MANDATORY)
     public void resume(Monitor monitor) {
         lockFresh(monitor);
-        if (monitor.status != Status.PAUSED) {
-            throw new MonitorNotPausedException("monitor " + monitor.slug + " is " + monitor.status + ", not PAUSED");
+        if (!MonitorRules.resumable(monitor)) {
+            throw new MonitorNotPausedException(monitor.status == Status.DOWN
+                    ? "monitor " + monitor.slug + " is DOWN and recovers by itself (manualResume is off), not PAUSED"
+                    : "monitor " + monitor.slug + " is " + monitor.status + ", not PAUSED");
         }
         flips.record(monitor, MonitorRules.resume(monitor, clock.instant()));
         rearmAfterCommit();

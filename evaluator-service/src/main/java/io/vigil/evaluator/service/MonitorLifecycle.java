@@ -21,13 +21,17 @@ public interface MonitorLifecycle {
     /** The monitor is about to be deleted: send the "no longer watched" notice when DOWN, publish a tombstone. */
     void deleting(Monitor monitor);
 
-    /** Pause (API.md section 2 table): no change when already PAUSED. */
-    void pause(Monitor monitor);
+    /**
+     * Pause (API.md section 2 table), until {@code until} when it is not null (a snooze); a PAUSED monitor only gets
+     * the new end.
+     */
+    void pause(Monitor monitor, java.time.Instant until);
 
     /**
-     * Resume: NEW if never pinged, else UP due one period after now.
+     * Resume: NEW if never pinged, else UP due one period after now. Also ends the DOWN of a monitor with manual resume.
      *
-     * @throws MonitorNotPausedException when the monitor is not PAUSED (the admin API answers 409)
+     * @throws MonitorNotPausedException when the monitor is neither PAUSED nor DOWN with manual resume (the admin API
+     *                                   answers 409)
      */
     void resume(Monitor monitor);
 

@@ -114,10 +114,14 @@ public class Monitors {
         Log.infof("monitor %s (%s) deleted", id, monitor.slug);
     }
 
+    /** Pauses the monitor; with {@code until} it resumes by itself then (a snooze). */
     @Transactional
-    public Monitor pause(UUID id) {
+    public Monitor pause(UUID id, Instant until) {
         Monitor monitor = lock(id);
-        lifecycle.pause(monitor);
+        if (monitor.system && until != null) {
+            throw InvalidRequestException.of("until", "the " + PIPELINE_SLUG + " monitor cannot be snoozed");
+        }
+        lifecycle.pause(monitor, until);
         return monitor;
     }
 
@@ -206,6 +210,7 @@ public class Monitors {
         monitor.graceMs = grace.toMillis();
         monitor.maxRuntimeMs = spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis();
         monitor.channelIds = new ArrayList<>(spec.channels());
+        spec.rules().applyTo(monitor);
         monitor.updatedAt = now;
     }
 
@@ -220,7 +225,8 @@ public class Monitors {
                 && Objects.equals(probe.scheduleType, monitor.scheduleType) && Objects.equals(probe.everyMs, monitor.everyMs)
                 && Objects.equals(probe.cronExpression, monitor.cronExpression) && Objects.equals(probe.timezone, monitor.timezone)
                 && grace.toMillis() == monitor.graceMs
-                && Objects.equals(spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis(), monitor.maxRuntimeMs);
+                && Objects.equals(spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis(), monitor.maxRuntimeMs)
+                && spec.rules().equals(MonitorSpec.RunRules.of(monitor));
         if (!same) {
             throw new ConflictException("The " + PIPELINE_SLUG + " monitor is Vigil's own: only its channels can be changed.");
         }

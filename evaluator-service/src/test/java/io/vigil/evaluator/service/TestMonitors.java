@@ -93,7 +93,22 @@ public class TestMonitors {
 
     @Transactional
     public void pause(UUID id) {
-        lifecycle.pause(Monitor.findLocked(id));
+        lifecycle.pause(Monitor.findLocked(id), null);
+    }
+
+    /** Pauses the monitor until {@code until} (a snooze). */
+    @Transactional
+    public void pause(UUID id, Instant until) {
+        lifecycle.pause(Monitor.findLocked(id), until);
+    }
+
+    /** Changes the monitor's settings as an admin request would, then lets the engine take the change in. */
+    @Transactional
+    public Monitor configure(UUID id, java.util.function.Consumer<Monitor> change) {
+        Monitor monitor = Monitor.findLocked(id);
+        change.accept(monitor);
+        lifecycle.reconfigured(monitor);
+        return monitor;
     }
 
     @Transactional
