@@ -81,7 +81,7 @@ class MonitorRulesIT {
         String s = unique();
         JsonNode threshold = monitor(s, webhook(s, List.of("DOWN", "UP")), Map.of("failureThreshold", 2));
         String url = threshold.get("pingUrl").asText();
-        assertThat(ping(url)).isEqualTo(200);
+        firstPing(url);
         assertThat(ping(url + "/fail")).isEqualTo(200);
         await("one failure counted").atMost(Duration.ofSeconds(20))
                 .until(() -> admin.get("/monitors/" + threshold.get("id").asText()).get("consecutiveFailures").asInt() == 1);
@@ -93,7 +93,7 @@ class MonitorRulesIT {
         String shortRun = unique();
         String shortUrl = monitor(shortRun, webhook(shortRun, List.of("DOWN", "UP")), Map.of("minRuntime", "PT1M"))
                 .get("pingUrl").asText();
-        assertThat(ping(shortUrl + "/start")).isEqualTo(200);
+        firstPing(shortUrl + "/start");
         assertThat(ping(shortUrl)).isEqualTo(200);
         await("run-too-short alert").atMost(Duration.ofSeconds(30)).until(() -> !alerts(shortRun).isEmpty());
         assertThat(alerts(shortRun).get(0).get("reason").asText()).isEqualTo("run-too-short");
@@ -101,7 +101,7 @@ class MonitorRulesIT {
         String frequent = unique();
         String frequentUrl = monitor(frequent, webhook(frequent, List.of("DOWN", "UP")), Map.of("minInterval", "PT1H"))
                 .get("pingUrl").asText();
-        assertThat(ping(frequentUrl)).isEqualTo(200);
+        firstPing(frequentUrl);
         assertThat(ping(frequentUrl)).isEqualTo(200);
         await("too-frequent alert").atMost(Duration.ofSeconds(30)).until(() -> !alerts(frequent).isEmpty());
         assertThat(alerts(frequent).get(0).get("reason").asText()).isEqualTo("too-frequent");
@@ -113,7 +113,7 @@ class MonitorRulesIT {
         JsonNode monitor = monitor(s, webhook(s, List.of("DOWN", "UP")),
                 Map.of("schedule", Map.of("type", "interval", "every", "PT5S"), "grace", "PT1S"));
         String id = monitor.get("id").asText();
-        assertThat(ping(monitor.get("pingUrl").asText())).isEqualTo(200);
+        firstPing(monitor.get("pingUrl").asText());
         await("UP").atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("UP"));
         JsonNode paused = admin.call("POST", "/monitors/" + id + "/pause", Map.of("for", "PT3S"), 200);
         java.time.Instant until = java.time.Instant.parse(paused.get("pausedUntil").asText());
@@ -131,7 +131,7 @@ class MonitorRulesIT {
         JsonNode monitor = monitor(s, webhook(s, List.of("DOWN", "UP")), Map.of("manualResume", true));
         String id = monitor.get("id").asText();
         String url = monitor.get("pingUrl").asText();
-        assertThat(ping(url + "/fail")).isEqualTo(200);
+        firstPing(url + "/fail");
         await("DOWN alert").atMost(Duration.ofSeconds(30)).until(() -> !alerts(s).isEmpty());
         assertThat(ping(url)).isEqualTo(200);
         await("the success recorded").atMost(Duration.ofSeconds(20))
@@ -179,6 +179,12 @@ class MonitorRulesIT {
 
     private static String status(String monitorId) {
         return admin.get("/monitors/" + monitorId).get("status").asText();
+    }
+
+    /** Pings {@code url} until ingest knows the new monitor's token (404 until its registry record arrives). */
+    private static void firstPing(String url) {
+        await("ingest knows the monitor").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ping(url) == 200);
     }
 
     /** One ping through ingest: its HTTP status. */
