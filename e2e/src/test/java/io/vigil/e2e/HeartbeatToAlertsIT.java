@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.vigil.testkit.EmbeddedPostgresServer;
-import io.vigil.testkit.FreePorts;
 import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.SharedInfra;
 import jakarta.mail.internet.MimeMessage;
@@ -26,45 +24,25 @@ import org.junit.jupiter.api.Test;
  */
 class HeartbeatToAlertsIT {
 
-    private static final String ADMIN_KEY = "e2e-admin-" + UUID.randomUUID();
-    private static final String INTERNAL_TOKEN = "e2e-internal-" + UUID.randomUUID();
     private static final String SLACK_DOWN = "#d0312d";
     private static final String SLACK_UP = "#2eb67d";
 
     private static HttpReceiver slack;
-    private static ServiceProcess ingest;
-    private static ServiceProcess evaluator;
-    private static ServiceProcess notifier;
+    private static VigilStack vigil;
 
     @BeforeAll
     static void startVigil() {
         slack = HttpReceiver.start();
-        int ingestPort = FreePorts.take();
-        int evaluatorPort = FreePorts.take();
-        int notifierPort = FreePorts.take();
-        EmbeddedPostgresServer postgres = SharedInfra.postgres();
-        Map<String, String> env = StackEnv.of(SharedInfra.kafka().bootstrapServers(), postgres.jdbcUrl(), ingestPort,
-                evaluatorPort, notifierPort, ADMIN_KEY, INTERNAL_TOKEN);
-        env.put("VIGIL_SMTP_HOST", "127.0.0.1");
-        env.put("VIGIL_SMTP_PORT", String.valueOf(SharedInfra.smtp().port()));
-        env.put("VIGIL_MAIL_FROM", "vigil@e2e.example");
-
-        evaluator = ServiceProcess.start("evaluator-service", evaluatorPort, env);
-        notifier = ServiceProcess.start("notifier-service", notifierPort, env);
-        ingest = ServiceProcess.start("ingest-service", ingestPort, env);
+        vigil = VigilStack.start(env -> {
+            env.put("VIGIL_SMTP_HOST", "127.0.0.1");
+            env.put("VIGIL_SMTP_PORT", String.valueOf(SharedInfra.smtp().port()));
+            env.put("VIGIL_MAIL_FROM", "vigil@e2e.example");
+        });
     }
 
     @AfterAll
     static void stopVigil() {
-        for (AutoCloseable closeable : new AutoCloseable[] {ingest, notifier, evaluator, slack}) {
-            if (closeable != null) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // stopping is best effort; the JVM's exit stops the rest
-                }
-            }
-        }
+        VigilStack.stop(vigil, slack);
     }
 
     @Test
@@ -83,10 +61,10 @@ class HeartbeatToAlertsIT {
                 "channels", List.of(slackChannel, emailChannel)));
         String monitorId = monitor.getString("id");
         String pingUrl = monitor.getString("pingUrl");
-        assertThat(pingUrl).startsWith(ingest.baseUrl() + "/ping/");
+        assertThat(pingUrl).startsWith(vigil.ingest.baseUrl() + "/ping/");
 
-        // The registry reaches ingest within a second of the admin API's answer.
-        await("first ping accepted").atMost(Duration.ofSeconds(10))
+        // The registry reaches ingest within a second of the admin API's answer on a quiet machine; the bound is for a loaded one.
+        await("first ping accepted").atMost(Duration.ofSeconds(30))
                 .until(() -> given().get(pingUrl).statusCode() == 200);
         await("UP").atMost(Duration.ofSeconds(10)).until(() -> status(monitorId).equals("UP"));
 
@@ -109,19 +87,19 @@ class HeartbeatToAlertsIT {
         assertThat(mails.subList(0, mails.indexOf("UP | " + name))).containsExactly("DOWN | " + name);
         assertThat(slack.requests(slackPath).get(0).bodyText()).contains(name);
 
-        given().header("Authorization", "Bearer " + ADMIN_KEY).delete(evaluator.baseUrl() + "/api/v1/monitors/" + monitorId)
+        given().header("Authorization", "Bearer " + vigil.adminKey).delete(vigil.evaluator.baseUrl() + "/api/v1/monitors/" + monitorId)
                 .then().statusCode(204);
     }
 
     private static JsonPath create(String path, Map<String, Object> body) {
-        return given().header("Authorization", "Bearer " + ADMIN_KEY).contentType(ContentType.JSON).body(body)
-                .post(evaluator.baseUrl() + "/api/v1" + path)
+        return given().header("Authorization", "Bearer " + vigil.adminKey).contentType(ContentType.JSON).body(body)
+                .post(vigil.evaluator.baseUrl() + "/api/v1" + path)
                 .then().statusCode(201).extract().jsonPath();
     }
 
     private static String status(String monitorId) {
-        return given().header("Authorization", "Bearer " + ADMIN_KEY)
-                .get(evaluator.baseUrl() + "/api/v1/monitors/" + monitorId)
+        return given().header("Authorization", "Bearer " + vigil.adminKey)
+                .get(vigil.evaluator.baseUrl() + "/api/v1/monitors/" + monitorId)
                 .then().statusCode(200).extract().jsonPath().getString("status");
     }
 

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.path.json.JsonPath;
-import io.vigil.testkit.FreePorts;
 import io.vigil.testkit.HttpReceiver;
-import io.vigil.testkit.SharedInfra;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,44 +26,25 @@ import org.junit.jupiter.api.Test;
  */
 class IntegrationsIT {
 
-    private static final String ADMIN_KEY = "e2e-admin-" + UUID.randomUUID();
-    private static final String INTERNAL_TOKEN = "e2e-internal-" + UUID.randomUUID();
-
     private static HttpReceiver receiver;
-    private static ServiceProcess ingest;
-    private static ServiceProcess evaluator;
-    private static ServiceProcess notifier;
+    private static VigilStack vigil;
     private static AdminApi admin;
 
     @BeforeAll
     static void startVigil() {
         receiver = HttpReceiver.start();
-        int ingestPort = FreePorts.take();
-        int evaluatorPort = FreePorts.take();
-        int notifierPort = FreePorts.take();
-        Map<String, String> env = StackEnv.of(SharedInfra.kafka().bootstrapServers(), SharedInfra.postgres().jdbcUrl(),
-                ingestPort, evaluatorPort, notifierPort, ADMIN_KEY, INTERNAL_TOKEN);
-        env.put("VIGIL_NOTIFIER_PAGERDUTY_URL", receiver.url("/pagerduty"));
-        env.put("VIGIL_NOTIFIER_OPSGENIE_URL", receiver.url("/opsgenie"));
-        env.put("VIGIL_NOTIFIER_TELEGRAM_URL", receiver.url("/telegram"));
-        env.put("VIGIL_NOTIFIER_PUSHOVER_URL", receiver.url("/pushover"));
-        evaluator = ServiceProcess.start("evaluator-service", evaluatorPort, env);
-        notifier = ServiceProcess.start("notifier-service", notifierPort, env);
-        ingest = ServiceProcess.start("ingest-service", ingestPort, env);
-        admin = new AdminApi(evaluator.baseUrl(), ADMIN_KEY);
+        vigil = VigilStack.start(env -> {
+            env.put("VIGIL_NOTIFIER_PAGERDUTY_URL", receiver.url("/pagerduty"));
+            env.put("VIGIL_NOTIFIER_OPSGENIE_URL", receiver.url("/opsgenie"));
+            env.put("VIGIL_NOTIFIER_TELEGRAM_URL", receiver.url("/telegram"));
+            env.put("VIGIL_NOTIFIER_PUSHOVER_URL", receiver.url("/pushover"));
+        });
+        admin = vigil.admin();
     }
 
     @AfterAll
     static void stopVigil() {
-        for (AutoCloseable closeable : new AutoCloseable[] {ingest, notifier, evaluator, receiver}) {
-            if (closeable != null) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // stopping is best effort; the JVM's exit stops the rest
-                }
-            }
-        }
+        VigilStack.stop(vigil, receiver);
     }
 
     /** A channel to create and how to recognise the requests that reach its target. */
@@ -109,7 +88,7 @@ class IntegrationsIT {
                 "channels", new ArrayList<>(channels.values())));
         String monitorId = monitor.get("id").asText();
         String pingUrl = monitor.get("pingUrl").asText();
-        await("first ping accepted").atMost(Duration.ofSeconds(10)).until(() -> given().get(pingUrl).statusCode() == 200);
+        await("first ping accepted").atMost(Duration.ofSeconds(30)).until(() -> given().get(pingUrl).statusCode() == 200);
         await("DOWN").atMost(Duration.ofSeconds(30)).until(() -> status(monitorId).equals("DOWN"));
         for (Target target : targets) {
             await(target.type() + " DOWN alert").atMost(Duration.ofSeconds(30)).until(() -> count(target) >= 2);

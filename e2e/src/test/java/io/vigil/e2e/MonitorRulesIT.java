@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.contracts.Json;
-import io.vigil.testkit.FreePorts;
 import io.vigil.testkit.HttpReceiver;
-import io.vigil.testkit.SharedInfra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,42 +28,23 @@ import org.junit.jupiter.api.Test;
  */
 class MonitorRulesIT {
 
-    private static final String ADMIN_KEY = "e2e-admin-" + UUID.randomUUID();
-    private static final String INTERNAL_TOKEN = "e2e-internal-" + UUID.randomUUID();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private static HttpReceiver receiver;
-    private static ServiceProcess ingest;
-    private static ServiceProcess evaluator;
-    private static ServiceProcess notifier;
+    private static VigilStack vigil;
     private static AdminApi admin;
 
     @BeforeAll
     static void startVigil() {
         receiver = HttpReceiver.start();
-        int ingestPort = FreePorts.take();
-        int evaluatorPort = FreePorts.take();
-        int notifierPort = FreePorts.take();
-        Map<String, String> env = StackEnv.of(SharedInfra.kafka().bootstrapServers(), SharedInfra.postgres().jdbcUrl(),
-                ingestPort, evaluatorPort, notifierPort, ADMIN_KEY, INTERNAL_TOKEN);
-        evaluator = ServiceProcess.start("evaluator-service", evaluatorPort, env);
-        notifier = ServiceProcess.start("notifier-service", notifierPort, env);
-        ingest = ServiceProcess.start("ingest-service", ingestPort, env);
-        admin = new AdminApi(evaluator.baseUrl(), ADMIN_KEY);
+        vigil = VigilStack.start();
+        admin = vigil.admin();
     }
 
     @AfterAll
     static void stopVigil() {
-        for (AutoCloseable closeable : new AutoCloseable[] {ingest, notifier, evaluator, receiver}) {
-            if (closeable != null) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // stopping is best effort; the JVM's exit stops the rest
-                }
-            }
-        }
+        VigilStack.stop(vigil, receiver);
     }
 
     /** A monitor alerting {@code channel}, with {@code fields} on top of an hourly schedule: its JSON. */

@@ -2,6 +2,7 @@ package io.vigil.evaluator.service;
 
 import io.vigil.contracts.IngestWatermark;
 import io.vigil.contracts.Json;
+import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.PingReceived;
 import io.vigil.contracts.PingType;
 import io.vigil.contracts.Topics;
@@ -119,6 +120,12 @@ final class EngineFixture {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The flips the engine relayed for the monitor, oldest first. */
+    static List<MonitorFlipped> relayedFlips(UUID monitorId) {
+        return relayed(Topics.FLIPS, monitorId.toString()).stream()
+                .map(r -> Json.read(r.value(), MonitorFlipped.class)).toList();
     }
 
     /** What the engine relayed to {@code topic} under {@code key}, oldest first. */

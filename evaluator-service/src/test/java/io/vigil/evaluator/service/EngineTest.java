@@ -2,6 +2,7 @@ package io.vigil.evaluator.service;
 
 import static io.vigil.evaluator.service.EngineFixture.now;
 import static io.vigil.evaluator.service.EngineFixture.ping;
+import static io.vigil.evaluator.service.EngineFixture.relayedFlips;
 import static io.vigil.evaluator.service.EngineFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,13 +73,7 @@ class EngineTest {
     }
 
     private Monitor awaitStatus(UUID id, Status status) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> monitors.find(id).status == status);
-        return monitors.find(id);
-    }
-
-    private static List<MonitorFlipped> relayedFlips(UUID id) {
-        return EngineFixture.relayed(Topics.FLIPS, id.toString()).stream()
-                .map(r -> Json.read(r.value(), MonitorFlipped.class)).toList();
+        return monitors.awaitStatus(id, status);
     }
 
     @Test

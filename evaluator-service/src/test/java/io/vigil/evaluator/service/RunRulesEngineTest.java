@@ -2,17 +2,16 @@ package io.vigil.evaluator.service;
 
 import static io.vigil.evaluator.service.EngineFixture.now;
 import static io.vigil.evaluator.service.EngineFixture.ping;
+import static io.vigil.evaluator.service.EngineFixture.relayedFlips;
 import static io.vigil.evaluator.service.EngineFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vigil.contracts.Json;
 import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.PingType;
 import io.vigil.contracts.Status;
-import io.vigil.contracts.Topics;
 import io.vigil.evaluator.Flip;
 import io.vigil.evaluator.Monitor;
 import io.vigil.testkit.KafkaResource;
@@ -46,13 +45,7 @@ class RunRulesEngineTest {
     }
 
     private Monitor awaitStatus(UUID id, Status status) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> monitors.find(id).status == status);
-        return monitors.find(id);
-    }
-
-    private static List<MonitorFlipped> relayedFlips(UUID id) {
-        return EngineFixture.relayed(Topics.FLIPS, id.toString()).stream()
-                .map(r -> Json.read(r.value(), MonitorFlipped.class)).toList();
+        return monitors.awaitStatus(id, status);
     }
 
     @Test

@@ -56,6 +56,12 @@ public class TestMonitors {
         return m;
     }
 
+    /** Waits (at most 20 s) until the monitor has {@code status}, then reads it. */
+    public Monitor awaitStatus(UUID id, io.vigil.contracts.Status status) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> find(id).status == status);
+        return find(id);
+    }
+
     /** How many of the monitor's pings wait in {@code held_ping}. */
     @Transactional
     public long heldPings(UUID id) {
