@@ -82,6 +82,12 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "token_hash")
     public String tokenHash;
 
+    /**
+     * The maintenance windows as JSON ({@link Maintenance#toJson}): {@code []} when none. Text, not jsonb: only the
+     * evaluator reads it, through {@link Maintenance#of(Monitor)}.
+     */
+    public String maintenance = "[]";
+
     /** True only for the reserved {@code vigil-pipeline} monitor. */
     public boolean system;
 
@@ -174,6 +180,15 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "error_at", table = STATE)
     public Instant errorAt;
 
+    /**
+     * Where the engine stands in the maintenance windows: outside MAINTENANCE, windows are declared from this instant
+     * on (one holding it, or starting after it); in MAINTENANCE, the instant the current maintenance began (or was
+     * last extended), its end computed from it. Set to the request time when the windows change or the monitor
+     * resumes, so windows never apply retroactively.
+     */
+    @Column(name = "maintenance_from", table = STATE)
+    public Instant maintenanceFrom;
+
     public static Monitor findBySlug(String slug) {
         return find("slug", slug).firstResult();
     }
@@ -202,7 +217,8 @@ public class Monitor extends PanacheEntityBase {
             new StateColumn("lifecycle_at", "timestamptz", m -> text(m.lifecycleAt)),
             new StateColumn("last_flip_at", "timestamptz", m -> text(m.lastFlipAt)),
             new StateColumn("error_text", "text", m -> m.errorText),
-            new StateColumn("error_at", "timestamptz", m -> text(m.errorAt)));
+            new StateColumn("error_at", "timestamptz", m -> text(m.errorAt)),
+            new StateColumn("maintenance_from", "timestamptz", m -> text(m.maintenanceFrom)));
 
     /** One engine column: its name, its PostgreSQL array element type, and its value as sent in an array. */
     public record StateColumn(String name, String sqlType, Function<Monitor, Object> value) {

@@ -23,6 +23,8 @@ import java.util.UUID;
 public final class MonitorRules {
 
     private static final DateTimeFormatter DUE = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DUE_DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private MonitorRules() {
     }
@@ -35,12 +37,31 @@ public final class MonitorRules {
      * Declares every deadline that passed strictly before {@code until}: LATE at the due time, DOWN at due
      * + grace (straight to DOWN at the due time with grace 0), DOWN at start + max runtime (or grace) for a
      * run. Only call it with a time that every ping before has been applied for (the watermark).
+     * Maintenance windows take their turn in time order: a window's start and end are declared at their own times,
+     * and no deadline fires between them.
      */
     public static List<Transition> advance(Monitor m, Instant until) {
         List<Transition> out = new ArrayList<>();
         if (until == null || m.system || m.status == Status.PAUSED) {
             m.nextAlertAt = nextAlert(m);
             return out;
+        }
+        Maintenance maintenance = Maintenance.of(m);
+        for (Instant boundary = windowBoundary(m, maintenance); boundary != null && boundary.isBefore(until);
+             boundary = windowBoundary(m, maintenance)) {
+            // a deadline before the window's start still fires first; one at the start itself is inside the window
+            declareDeadlines(m, boundary, out);
+            out.addAll(crossWindowBoundary(m, maintenance, boundary));
+        }
+        declareDeadlines(m, until, out);
+        m.nextAlertAt = nextAlert(m);
+        return out;
+    }
+
+    /** The deadlines of the state table (due, grace, max runtime) strictly before {@code until}; none in MAINTENANCE. */
+    private static void declareDeadlines(Monitor m, Instant until, List<Transition> out) {
+        if (m.status == Status.MAINTENANCE) {
+            return;
         }
         if (m.running) {
             if (m.status != Status.DOWN) {
@@ -62,7 +83,54 @@ public final class MonitorRules {
                 out.add(flip(m, Status.DOWN, "missed", missedText(m.dueAt, grace), m.dueAt.plus(grace)));
             }
         }
-        m.nextAlertAt = nextAlert(m);
+    }
+
+    /**
+     * The monitor's next maintenance boundary, or null when none is ahead: in MAINTENANCE the end of the current
+     * maintenance (the moment it began when the windows no longer hold it: they were changed), otherwise the next
+     * window start, seen from {@link Monitor#maintenanceFrom}.
+     */
+    public static Instant windowBoundary(Monitor m, Maintenance maintenance) {
+        if (m.status == Status.MAINTENANCE) {
+            Instant from = m.maintenanceFrom != null ? m.maintenanceFrom : m.lastFlipAt;
+            return from == null ? null : maintenance.endAt(from);
+        }
+        if (maintenance.isEmpty() || m.maintenanceFrom == null) {
+            return null;
+        }
+        return maintenance.pendingStart(m.maintenanceFrom);
+    }
+
+    /**
+     * At a window's start (time {@code at}): MAINTENANCE (reason {@code maintenance}), nothing due. At its end: UP
+     * due one period after the end (or after the last success, if later; reason {@code maintenance-ended}), NEW when
+     * never pinged; a run still going gets its max runtime afresh from the end. A chain of windows too long for
+     * {@link Maintenance#endAt} to follow at once continues without a flip.
+     */
+    private static List<Transition> crossWindowBoundary(Monitor m, Maintenance maintenance, Instant at) {
+        List<Transition> out = new ArrayList<>();
+        m.maintenanceFrom = at;
+        if (m.status != Status.MAINTENANCE) {
+            out.add(flip(m, Status.MAINTENANCE, "maintenance", "maintenance window until "
+                    + DUE_DAY.format(maintenance.endAt(at)), at));
+            m.dueAt = null;
+            return out;
+        }
+        if (maintenance.activeAt(at)) {
+            return out;
+        }
+        Status to = m.lastPingAt == null ? Status.NEW : Status.UP;
+        out.add(flip(m, to, "maintenance-ended", "maintenance window ended", at));
+        m.lifecycleAt = at;
+        m.dueAt = null;
+        if (to == Status.UP) {
+            Schedule schedule = Schedule.of(m);
+            Instant due = schedule.nextDue(at);
+            if (m.lastSuccessAt != null && schedule.nextDue(m.lastSuccessAt).isAfter(due)) {
+                due = schedule.nextDue(m.lastSuccessAt);
+            }
+            m.dueAt = due;
+        }
         return out;
     }
 
@@ -125,14 +193,19 @@ public final class MonitorRules {
         boolean success = ping.exitStatus() != null ? ping.exitStatus() == 0 : ping.type() == PingType.SUCCESS;
         if (success) {
             m.lastSuccessAt = t;
-            m.dueAt = Schedule.of(m).nextDue(t);
+            if (m.status != Status.MAINTENANCE) {
+                m.dueAt = Schedule.of(m).nextDue(t);
+            }
             switch (m.status) {
                 case NEW, LATE -> out.add(flip(m, Status.UP, "ok", "check-in received", t));
                 case DOWN -> out.add(flip(m, Status.UP, "recovered", "check-in received, recovered", t));
-                case PAUSED -> out.add(flip(m, Status.UP, "resumed", "check-in received, resumed", t));
-                case UP -> { }
+                case PAUSED -> {
+                    out.add(flip(m, Status.UP, "resumed", "check-in received, resumed", t));
+                    m.maintenanceFrom = t; // windows that passed while paused are over
+                }
+                case UP, MAINTENANCE -> { }
             }
-        } else if (m.status != Status.DOWN) {
+        } else if (m.status != Status.DOWN && m.status != Status.MAINTENANCE) {
             Integer exit = ping.exitStatus();
             boolean byExit = exit != null && exit != 0;
             out.add(flip(m, Status.DOWN, byExit ? "exit-status " + exit : "fail",
@@ -164,6 +237,17 @@ public final class MonitorRules {
             throw new IllegalStateException("monitor " + m.slug + " is " + m.status + ", not PAUSED");
         }
         List<Transition> out = new ArrayList<>();
+        // windows that passed while paused are over; one that holds now applies at once
+        m.maintenanceFrom = now;
+        Maintenance maintenance = Maintenance.of(m);
+        if (maintenance.activeAt(now)) {
+            out.add(flip(m, Status.MAINTENANCE, "resumed", "resumed inside a maintenance window until "
+                    + DUE_DAY.format(maintenance.endAt(now)), now));
+            m.lifecycleAt = now;
+            m.dueAt = null;
+            m.nextAlertAt = nextAlert(m);
+            return out;
+        }
         Status to = m.lastPingAt == null ? Status.NEW : Status.UP;
         out.add(flip(m, to, "resumed", "resumed", now));
         m.lifecycleAt = now;
@@ -186,11 +270,24 @@ public final class MonitorRules {
         m.nextAlertAt = nextAlert(m);
     }
 
-    /** When the sweep must look at the monitor next, or null when no deadline is pending. */
+    /**
+     * When the sweep must look at the monitor next: its next deadline or maintenance boundary (a window's start, or
+     * in MAINTENANCE its end), whichever comes first; null when neither is pending.
+     */
     public static Instant nextAlert(Monitor m) {
         if (m.system || m.status == Status.PAUSED) {
             return null;
         }
+        Instant boundary = windowBoundary(m, Maintenance.of(m));
+        if (m.status == Status.MAINTENANCE) {
+            return boundary;
+        }
+        Instant deadline = nextDeadline(m);
+        return deadline == null || (boundary != null && boundary.isBefore(deadline)) ? boundary : deadline;
+    }
+
+    /** The state table's next deadline (due, grace, max runtime), or null. */
+    private static Instant nextDeadline(Monitor m) {
         if (m.running) {
             return m.status == Status.DOWN ? null : runDeadline(m);
         }

@@ -2,9 +2,13 @@ package io.vigil.evaluator.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.contracts.Json;
 import io.vigil.evaluator.Durations;
+import io.vigil.evaluator.Maintenance;
 import io.vigil.evaluator.Monitor;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +18,8 @@ import java.util.UUID;
  * A monitor as the admin API shows it (API.md section 3): writable fields first, then the server's.
  * {@code token}, {@code pingUrl}, {@code badgeUrl} and {@code tagBadgeUrls} are left out for read-only keys.
  */
-@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "token",
-        "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "error", "pingUrl",
+@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "maintenance",
+        "token", "id", "status", "running", "lastPingAt", "nextDueAt", "nextMaintenance", "lastDuration", "pingCount", "error", "pingUrl",
         "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MonitorJson(
@@ -27,12 +31,14 @@ public record MonitorJson(
         String grace,
         String maxRuntime,
         List<UUID> channels,
+        JsonNode maintenance,
         @JsonInclude(JsonInclude.Include.NON_NULL) String token,
         UUID id,
         String status,
         boolean running,
         String lastPingAt,
         String nextDueAt,
+        SpanJson nextMaintenance,
         String lastDuration,
         long pingCount,
         ErrorJson error,
@@ -46,6 +52,15 @@ public record MonitorJson(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"type", "every", "expression", "timezone"})
     public record ScheduleJson(String type, String every, String expression, String timezone) {
+    }
+
+    /** The maintenance in force or the next one: {@code {"start":"...","end":"..."}} (windows that touch are one). */
+    @JsonPropertyOrder({"start", "end"})
+    public record SpanJson(String start, String end) {
+
+        static SpanJson of(Maintenance.Span span) {
+            return span == null ? null : new SpanJson(Times.format(span.start()), Times.format(span.end()));
+        }
     }
 
     /**
@@ -71,8 +86,12 @@ public record MonitorJson(
         return trimSlash(adminUrl) + "/badge/tag/" + badgeId + ".svg";
     }
 
-    /** The monitor's JSON; {@code tagBadgeIds} holds the badge ids of (at least) its tags when {@code full}. */
-    static MonitorJson of(Monitor monitor, boolean full, String publicUrl, String adminUrl, Map<String, String> tagBadgeIds) {
+    /**
+     * The monitor's JSON at {@code now} (for {@code nextMaintenance}); {@code tagBadgeIds} holds the badge ids of (at
+     * least) its tags when {@code full}.
+     */
+    static MonitorJson of(Monitor monitor, boolean full, String publicUrl, String adminUrl, Map<String, String> tagBadgeIds,
+                          Instant now) {
         Map<String, String> tagBadges = null;
         if (full) {
             tagBadges = new LinkedHashMap<>();
@@ -83,21 +102,31 @@ public record MonitorJson(
                 }
             }
         }
+        Maintenance maintenance = Maintenance.of(monitor);
         ScheduleJson schedule = "cron".equals(monitor.scheduleType)
                 ? new ScheduleJson("cron", null, monitor.cronExpression, monitor.timezone)
                 : new ScheduleJson("interval", monitor.everyMs == null ? null : Durations.format(Duration.ofMillis(monitor.everyMs)), null, null);
         return new MonitorJson(monitor.name, monitor.slug, monitor.description, List.copyOf(monitor.tags), schedule,
                 Durations.format(Duration.ofMillis(monitor.graceMs)),
                 monitor.maxRuntimeMs == null ? null : Durations.format(Duration.ofMillis(monitor.maxRuntimeMs)),
-                List.copyOf(monitor.channelIds), full ? monitor.token : null,
+                List.copyOf(monitor.channelIds), maintenance.isEmpty() ? Json.mapper().createArrayNode()
+                        : readTree(maintenance.toJson()), full ? monitor.token : null,
                 monitor.id, monitor.status.name(), monitor.running, Times.format(monitor.lastPingAt),
-                Times.format(monitor.dueAt),
+                Times.format(monitor.dueAt), monitor.system ? null : SpanJson.of(maintenance.currentOrNext(now)),
                 monitor.lastDurationMs == null ? null : Durations.format(Duration.ofMillis(monitor.lastDurationMs)),
                 monitor.pingCount,
                 monitor.errorText == null ? null : new ErrorJson(monitor.errorText, Times.format(monitor.errorAt)),
                 full ? pingUrl(publicUrl, monitor.token) : null,
                 full ? badgeUrl(adminUrl, monitor.badgeId) : null, tagBadges,
                 Times.format(monitor.createdAt), Times.format(monitor.updatedAt));
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String trimSlash(String url) {

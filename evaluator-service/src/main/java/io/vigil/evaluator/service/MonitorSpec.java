@@ -1,5 +1,6 @@
 package io.vigil.evaluator.service;
 
+import io.vigil.evaluator.Maintenance;
 import io.vigil.evaluator.Schedule;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +16,9 @@ import java.util.UUID;
  * @param maxRuntime null: grace bounds a run
  * @param token      null: generated (create) or kept (replace)
  * @param errors     problems already found
+ * @param maintenance the maintenance windows (empty: none)
  */
 public record MonitorSpec(String name, String slug, String description, List<String> tags, Schedule schedule,
                           Duration grace, Duration maxRuntime, List<UUID> channels, String token,
-                          List<FieldError> errors) {
+                          List<FieldError> errors, List<Maintenance.Window> maintenance) {
 }

@@ -4,6 +4,7 @@ import io.quarkus.logging.Log;
 import io.vigil.contracts.Status;
 import io.vigil.contracts.TokenHash;
 import io.vigil.evaluator.Channel;
+import io.vigil.evaluator.Maintenance;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.Schedule;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -206,6 +207,12 @@ public class Monitors {
         monitor.graceMs = grace.toMillis();
         monitor.maxRuntimeMs = spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis();
         monitor.channelIds = new ArrayList<>(spec.channels());
+        String maintenance = Maintenance.of(spec.maintenance()).toJson();
+        if (!maintenance.equals(monitor.maintenance) || monitor.maintenanceFrom == null) {
+            // changed windows apply from the request on, never to the past
+            monitor.maintenance = maintenance;
+            monitor.maintenanceFrom = now;
+        }
         monitor.updatedAt = now;
     }
 
@@ -220,7 +227,8 @@ public class Monitors {
                 && Objects.equals(probe.scheduleType, monitor.scheduleType) && Objects.equals(probe.everyMs, monitor.everyMs)
                 && Objects.equals(probe.cronExpression, monitor.cronExpression) && Objects.equals(probe.timezone, monitor.timezone)
                 && grace.toMillis() == monitor.graceMs
-                && Objects.equals(spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis(), monitor.maxRuntimeMs);
+                && Objects.equals(spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis(), monitor.maxRuntimeMs)
+                && Maintenance.of(spec.maintenance()).toJson().equals(monitor.maintenance);
         if (!same) {
             throw new ConflictException("The " + PIPELINE_SLUG + " monitor is Vigil's own: only its channels can be changed.");
         }
