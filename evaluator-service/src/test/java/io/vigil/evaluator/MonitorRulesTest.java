@@ -697,6 +697,17 @@ class MonitorRulesTest {
         }
 
         @Test
+        void aSuccessResumingAPausedMonitorInsideAWindowIsUpThenMaintenanceAtThePingNotTheWindowsThatPassed() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 200), window(300, 600));
+            flips.addAll(MonitorRules.pause(m, at(50)));
+            flips.clear();
+            apply(m, ping(PingType.SUCCESS, at(400)));
+            assertThat(m.nextAlertAt).isEqualTo(at(400));
+            advance(m, at(401));
+            assertFlips("PAUSED>UP resumed @" + t(400), "UP>MAINTENANCE maintenance @" + t(400));
+        }
+
+        @Test
         void overlappingAndTouchingWindowsAreOneMaintenance() {
             Monitor m = withWindows(inState(Status.UP), at(1), window(100, 300), window(200, 400), window(400, 500));
             advance(m, at(501));
