@@ -13,7 +13,7 @@ import java.util.UUID;
  * copies hold no readable secret; {@code config} is the opened form, set only in memory (and read from
  * records written before sealing). {@code version} grows with every change.
  *
- * @param notifyOn     the statuses this channel is alerted about ({@code DOWN}, {@code UP}, {@code LATE})
+ * @param notifyOn     the statuses this channel is alerted about ({@code DOWN}, {@code UP}, {@code LATE}, {@code MAINTENANCE})
  * @param remindEvery  repeat a DOWN alert this often while the monitor stays DOWN, or null
  * @param sealedConfig {@code config} as JSON sealed with the evaluator's current key, or null
  */

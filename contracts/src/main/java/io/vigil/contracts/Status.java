@@ -8,5 +8,7 @@ public enum Status {
     /** Past its due time, still inside grace. */
     LATE,
     DOWN,
-    PAUSED
+    PAUSED,
+    /** Inside one of its maintenance windows: no deadline fires and failures change nothing until the window ends. */
+    MAINTENANCE
 }

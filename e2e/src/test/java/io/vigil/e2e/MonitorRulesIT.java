@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -121,6 +123,46 @@ class MonitorRulesIT {
         await("UP alert").atMost(Duration.ofSeconds(30)).until(() -> alerts(s).size() >= 2);
         assertThat(alertedStatuses(s)).containsExactly("DOWN", "UP");
         assertThat(alerts(s).get(1).get("reasonText").asText()).isEqualTo("resumed by hand");
+    }
+
+    /**
+     * Rule 5, maintenance windows: a one-off window over a monitor's deadline holds its DOWN; a channel without
+     * MAINTENANCE in notifyOn hears nothing of the window, one with it gets MAINTENANCE at the window's start and UP at
+     * its end; after the window a missed deadline alerts DOWN again, at both.
+     */
+    @Test
+    void aMaintenanceWindowOverTheDeadlineHoldsTheDownAndOnlyMaintenanceChannelsHearOfIt() {
+        String suffix = unique();
+        String plain = webhook(suffix + "-plain", List.of("DOWN", "UP"));
+        String follows = webhook(suffix + "-maint", List.of("DOWN", "UP", "MAINTENANCE"));
+        JsonNode monitor = admin.post("/monitors", Map.of("name", "maint-" + suffix,
+                "schedule", Map.of("type", "interval", "every", "PT2S"), "grace", "PT1S", "channels", List.of(plain, follows)));
+        String id = monitor.get("id").asText();
+        // 404 until ingest has the monitor's token; the first 200 is its success
+        await("first ping accepted").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ping(monitor.get("pingUrl").asText()) == 200);
+        // due 2 s after the ping, DOWN 1 s later: the window opens before the due time and closes after the DOWN
+        Instant start = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        Instant end = start.plusSeconds(4);
+        JsonNode patched = admin.call("PATCH", "/monitors/" + id,
+                Map.of("maintenance", List.of(Map.of("start", start.toString(), "end", end.toString()))), 200);
+        assertThat(Instant.parse(patched.get("nextMaintenance").get("start").asText())).isEqualTo(start);
+        assertThat(Instant.parse(patched.get("nextMaintenance").get("end").asText())).isEqualTo(end);
+
+        await("DOWN after the window").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                .until(() -> alertedStatuses(suffix + "-plain").contains("DOWN")
+                        && alertedStatuses(suffix + "-maint").contains("DOWN"));
+        assertThat(alertedStatuses(suffix + "-plain")).as("no MAINTENANCE, no recovery from the window")
+                .containsExactly("DOWN");
+        assertThat(alertedStatuses(suffix + "-maint")).containsExactly("MAINTENANCE", "UP", "DOWN");
+        List<JsonNode> heard = alerts(suffix + "-maint");
+        assertThat(Instant.parse(heard.get(0).get("occurredAt").asText())).isEqualTo(start);
+        assertThat(heard.get(0).get("reason").asText()).isEqualTo("maintenance");
+        assertThat(Instant.parse(heard.get(1).get("occurredAt").asText())).isEqualTo(end);
+        assertThat(heard.get(1).get("reason").asText()).isEqualTo("maintenance-ended");
+        assertThat(Instant.parse(heard.get(2).get("occurredAt").asText())).as("due one period after the end, plus grace")
+                .isEqualTo(end.plusSeconds(3));
+        assertThat(status(id)).isEqualTo("DOWN");
     }
 
     /** A short random suffix that keeps one test's names, slugs and receiver paths apart from another's. */

@@ -82,6 +82,12 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "token_hash")
     public String tokenHash;
 
+    /**
+     * The maintenance windows as JSON ({@link Maintenance#toJson}): {@code []} when none. Text, not jsonb: only the
+     * evaluator reads it, through {@link Maintenance#of(Monitor)}.
+     */
+    public String maintenance = "[]";
+
     /** True only for the reserved {@code vigil-pipeline} monitor. */
     public boolean system;
 
@@ -206,6 +212,15 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "paused_until", table = STATE)
     public Instant pausedUntil;
 
+    /**
+     * Where the engine stands in the maintenance windows: outside MAINTENANCE, windows are declared from this instant
+     * on (one holding it, or starting after it); in MAINTENANCE, the instant the current maintenance began (or was
+     * last extended), its end computed from it. Set to the request time when the windows change or the monitor
+     * resumes, so windows never apply retroactively.
+     */
+    @Column(name = "maintenance_from", table = STATE)
+    public Instant maintenanceFrom;
+
     public static Monitor findBySlug(String slug) {
         return find("slug", slug).firstResult();
     }
@@ -237,7 +252,8 @@ public class Monitor extends PanacheEntityBase {
             new StateColumn("error_at", "timestamptz", m -> text(m.errorAt)),
             new StateColumn("consecutive_failures", "int4", m -> m.consecutiveFailures),
             new StateColumn("consecutive_successes", "int4", m -> m.consecutiveSuccesses),
-            new StateColumn("paused_until", "timestamptz", m -> text(m.pausedUntil)));
+            new StateColumn("paused_until", "timestamptz", m -> text(m.pausedUntil)),
+            new StateColumn("maintenance_from", "timestamptz", m -> text(m.maintenanceFrom)));
 
     /** One engine column: its name, its PostgreSQL array element type, and its value as sent in an array. */
     public record StateColumn(String name, String sqlType, Function<Monitor, Object> value) {

@@ -23,7 +23,8 @@ import java.util.UUID;
 public final class MonitorRules {
 
     private static final DateTimeFormatter DUE = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DUE_DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private MonitorRules() {
     }
@@ -36,7 +37,8 @@ public final class MonitorRules {
      * Declares every deadline that passed strictly before {@code until}: a snooze's end (resumed), LATE at the due
      * time, DOWN at due + grace (straight to DOWN at the due time with grace 0), a run's end at start + max runtime
      * (or grace), which is a failed run (DOWN at the failure threshold). Only call it with a time that every ping
-     * before has been applied for (the watermark).
+     * before has been applied for (the watermark). Maintenance windows take their turn in time order: a window's
+     * start and end are declared at their own times, and no deadline fires between them.
      */
     public static List<Transition> advance(Monitor m, Instant until) {
         List<Transition> out = new ArrayList<>();
@@ -50,6 +52,23 @@ public final class MonitorRules {
                 return out;
             }
             out.addAll(resume(m, m.pausedUntil, "snooze ended"));
+        }
+        Maintenance maintenance = Maintenance.of(m);
+        for (Instant boundary = windowBoundary(m, maintenance); boundary != null && boundary.isBefore(until);
+             boundary = windowBoundary(m, maintenance)) {
+            // a deadline before the window's start still fires first; one at the start itself is inside the window
+            declareDeadlines(m, boundary, out);
+            out.addAll(crossWindowBoundary(m, maintenance, boundary));
+        }
+        declareDeadlines(m, until, out);
+        m.nextAlertAt = nextAlert(m);
+        return out;
+    }
+
+    /** The deadlines of the state table (due, grace, max runtime) strictly before {@code until}; none in MAINTENANCE. */
+    private static void declareDeadlines(Monitor m, Instant until, List<Transition> out) {
+        if (m.status == Status.MAINTENANCE) {
+            return;
         }
         if (m.running && m.status != Status.DOWN) {
             Instant deadline = runDeadline(m);
@@ -74,7 +93,54 @@ public final class MonitorRules {
                 out.add(flip(m, Status.DOWN, "missed", missedText(m.dueAt, grace), m.dueAt.plus(grace)));
             }
         }
-        m.nextAlertAt = nextAlert(m);
+    }
+
+    /**
+     * The monitor's next maintenance boundary, or null when none is ahead: in MAINTENANCE the end of the current
+     * maintenance (the moment it began when the windows no longer hold it: they were changed), otherwise the next
+     * window start, seen from {@link Monitor#maintenanceFrom}.
+     */
+    public static Instant windowBoundary(Monitor m, Maintenance maintenance) {
+        if (m.status == Status.MAINTENANCE) {
+            Instant from = m.maintenanceFrom != null ? m.maintenanceFrom : m.lastFlipAt;
+            return from == null ? null : maintenance.endAt(from);
+        }
+        if (maintenance.isEmpty() || m.maintenanceFrom == null) {
+            return null;
+        }
+        return maintenance.pendingStart(m.maintenanceFrom);
+    }
+
+    /**
+     * At a window's start (time {@code at}): MAINTENANCE (reason {@code maintenance}), nothing due. At its end: UP
+     * due one period after the end (or after the last success, if later; reason {@code maintenance-ended}), NEW when
+     * never pinged; a run still going gets its max runtime afresh from the end. A chain of windows too long for
+     * {@link Maintenance#endAt} to follow at once continues without a flip.
+     */
+    private static List<Transition> crossWindowBoundary(Monitor m, Maintenance maintenance, Instant at) {
+        List<Transition> out = new ArrayList<>();
+        m.maintenanceFrom = at;
+        if (m.status != Status.MAINTENANCE) {
+            out.add(flip(m, Status.MAINTENANCE, "maintenance", "maintenance window until "
+                    + DUE_DAY.format(maintenance.endAt(at)), at));
+            m.dueAt = null;
+            return out;
+        }
+        if (maintenance.activeAt(at)) {
+            return out;
+        }
+        Status to = m.lastPingAt == null ? Status.NEW : Status.UP;
+        out.add(flip(m, to, "maintenance-ended", "maintenance window ended", at));
+        m.lifecycleAt = at;
+        m.dueAt = null;
+        if (to == Status.UP) {
+            Schedule schedule = Schedule.of(m);
+            Instant due = schedule.nextDue(at);
+            if (m.lastSuccessAt != null && schedule.nextDue(m.lastSuccessAt).isAfter(due)) {
+                due = schedule.nextDue(m.lastSuccessAt);
+            }
+            m.dueAt = due;
+        }
         return out;
     }
 
@@ -171,6 +237,9 @@ public final class MonitorRules {
     private static void succeeded(Monitor m, Instant t, List<Transition> out) {
         m.lastSuccessAt = t;
         m.consecutiveFailures = 0;
+        if (m.status == Status.MAINTENANCE) {
+            return; // recorded; the window's end takes the last success into account
+        }
         if (m.status == Status.DOWN) {
             if (m.manualResume) {
                 return; // recorded; only a resume through the admin API ends this DOWN
@@ -189,7 +258,10 @@ public final class MonitorRules {
         m.dueAt = Schedule.of(m).nextDue(t);
         switch (m.status) {
             case NEW, LATE -> out.add(flip(m, Status.UP, "ok", "check-in received", t));
-            case PAUSED -> out.add(flip(m, Status.UP, "resumed", "check-in received, resumed", t));
+            case PAUSED -> {
+                out.add(flip(m, Status.UP, "resumed", "check-in received, resumed", t));
+                m.maintenanceFrom = t; // windows that passed while paused are over
+            }
             default -> { }
         }
     }
@@ -197,9 +269,12 @@ public final class MonitorRules {
     /**
      * A failed run at {@code at}: DOWN on the {@code failureThreshold}th failure in a row. Under the threshold the run
      * still reported, so a check-in that was due (UP or LATE) is due one period after it, and a LATE monitor is UP
-     * again; NEW and PAUSED stay as they are.
+     * again; NEW and PAUSED stay as they are. In MAINTENANCE it changes nothing.
      */
     private static void failed(Monitor m, Failure failure, Instant at, List<Transition> out) {
+        if (m.status == Status.MAINTENANCE) {
+            return; // recorded in the history; inside a window it changes nothing
+        }
         m.consecutiveSuccesses = 0;
         if (m.consecutiveFailures < Integer.MAX_VALUE) {
             m.consecutiveFailures++;
@@ -243,7 +318,7 @@ public final class MonitorRules {
     public static List<Transition> pause(Monitor m, Instant now, Instant until) {
         List<Transition> out = new ArrayList<>();
         if (m.status != Status.PAUSED) {
-            out.add(flip(m, Status.PAUSED, "paused", until == null ? "paused" : "paused until " + UNTIL.format(until), now));
+            out.add(flip(m, Status.PAUSED, "paused", until == null ? "paused" : "paused until " + DUE_DAY.format(until), now));
             m.pausedAt = now;
             m.lifecycleAt = now;
         }
@@ -272,9 +347,20 @@ public final class MonitorRules {
 
     private static List<Transition> resume(Monitor m, Instant now, String text) {
         List<Transition> out = new ArrayList<>();
-        Status to = m.lastPingAt == null ? Status.NEW : Status.UP;
         m.consecutiveFailures = 0;
         m.consecutiveSuccesses = 0;
+        // windows that passed while paused are over; one that holds now applies at once
+        m.maintenanceFrom = now;
+        Maintenance maintenance = Maintenance.of(m);
+        if (maintenance.activeAt(now)) {
+            out.add(flip(m, Status.MAINTENANCE, "resumed", "resumed inside a maintenance window until "
+                    + DUE_DAY.format(maintenance.endAt(now)), now));
+            m.lifecycleAt = now;
+            m.dueAt = null;
+            m.nextAlertAt = nextAlert(m);
+            return out;
+        }
+        Status to = m.lastPingAt == null ? Status.NEW : Status.UP;
         out.add(flip(m, to, "resumed", text, now));
         m.lifecycleAt = now;
         m.dueAt = to == Status.UP ? Schedule.of(m).nextDue(now) : null;
@@ -296,7 +382,10 @@ public final class MonitorRules {
         m.nextAlertAt = nextAlert(m);
     }
 
-    /** When the sweep must look at the monitor next, or null when no deadline is pending. */
+    /**
+     * When the sweep must look at the monitor next: a snooze's end; else its next deadline or maintenance boundary (a
+     * window's start, or in MAINTENANCE its end), whichever comes first; null when none is pending.
+     */
     public static Instant nextAlert(Monitor m) {
         if (m.system) {
             return null;
@@ -304,6 +393,16 @@ public final class MonitorRules {
         if (m.status == Status.PAUSED) {
             return m.pausedUntil;
         }
+        Instant boundary = windowBoundary(m, Maintenance.of(m));
+        if (m.status == Status.MAINTENANCE) {
+            return boundary;
+        }
+        Instant deadline = nextDeadline(m);
+        return deadline == null || (boundary != null && boundary.isBefore(deadline)) ? boundary : deadline;
+    }
+
+    /** The state table's next deadline (due, grace, max runtime), or null. */
+    private static Instant nextDeadline(Monitor m) {
         if (m.running) {
             return m.status == Status.DOWN ? null : runDeadline(m);
         }

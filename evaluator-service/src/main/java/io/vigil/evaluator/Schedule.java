@@ -159,6 +159,28 @@ public sealed interface Schedule {
             return tick.isPresent() && !toInstant(tick.get().toLocalDateTime()).isAfter(from.plus(window));
         }
 
+        /**
+         * The latest tick at or before {@code at}, or null when there is none: the wall clock of {@link #zone} is
+         * walked as {@link #nextDue} walks it, so a tick inside a DST gap is the end of the gap and a repeated time is
+         * its first occurrence.
+         */
+        public Instant previousTick(Instant at) {
+            ExecutionTime execution = executionTime(expression);
+            LocalDateTime wall = LocalDateTime.ofInstant(at, zone).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            Optional<ZonedDateTime> tick = execution.lastExecution(wall.plusSeconds(1).atZone(ZoneOffset.UTC));
+            Instant latest = null;
+            for (int i = 0; i < 10_000 && tick.isPresent(); i++) {
+                Instant instant = toInstant(tick.get().toLocalDateTime());
+                if (instant.isAfter(at)) {
+                    break;
+                }
+                latest = instant;
+                // in a repeated hour, later wall-clock ticks can still map to instants before at
+                tick = execution.nextExecution(tick.get());
+            }
+            return latest;
+        }
+
         private Instant toInstant(LocalDateTime wallClock) {
             ZoneRules rules = zone.getRules();
             if (rules.getValidOffsets(wallClock).isEmpty()) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Every cell of API.md section 2's state table, with times given explicitly (no clock). */
@@ -68,6 +69,12 @@ class MonitorRulesTest {
             case PAUSED -> {
                 apply(m, ping(PingType.SUCCESS, at(0)));
                 flips.addAll(MonitorRules.pause(m, at(1)));
+            }
+            case MAINTENANCE -> {
+                apply(m, ping(PingType.SUCCESS, at(0)));
+                m.maintenance = Maintenance.of(List.of(new Maintenance.OneOff(at(1), at(100_000)))).toJson();
+                m.maintenanceFrom = at(1);
+                advance(m, at(2));
             }
         }
         assertThat(m.status).isEqualTo(status);
@@ -743,5 +750,235 @@ class MonitorRulesTest {
         Monitor m = inState(Status.DOWN);
         assertThat(MonitorRules.resumable(m)).isFalse();
         assertThatThrownBy(() -> MonitorRules.resume(m, at(120))).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Rule 5 of issue 15: maintenance windows and the MAINTENANCE status. */
+    @Nested
+    class MaintenanceWindows {
+
+        private Monitor withWindows(Monitor m, Instant from, Maintenance.Window... windows) {
+            m.maintenance = Maintenance.of(List.of(windows)).toJson();
+            m.maintenanceFrom = from;
+            MonitorRules.reconfigure(m);
+            return m;
+        }
+
+        private Maintenance.Window window(long startSeconds, long endSeconds) {
+            return new Maintenance.OneOff(at(startSeconds), at(endSeconds));
+        }
+
+        private void assertFlips(String... expected) {
+            assertThat(flips).extracting(f -> f.from() + ">" + f.to() + " " + f.reason() + " @" + f.at().getEpochSecond()
+                    % 100_000).containsExactly(expected);
+        }
+
+        private String t(long seconds) {
+            return String.valueOf(at(seconds).getEpochSecond() % 100_000);
+        }
+
+        @Test
+        void windowStartTakesEveryLiveStatusToMaintenanceAtTheStart() {
+            for (Status s : new Status[] {Status.NEW, Status.UP, Status.LATE, Status.DOWN}) {
+                long start = s == Status.UP ? 250 : 350; // before UP's due time (300) and LATE's DOWN (420)
+                Monitor m = withWindows(inState(s), at(s == Status.UP ? 1 : 302), window(start, 650));
+                assertThat(m.nextAlertAt).as("%s wakes the sweep at the window's start", s).isEqualTo(at(start));
+                advance(m, at(start + 1));
+                assertFlips(s + ">MAINTENANCE maintenance @" + t(start));
+                assertThat(m.nextAlertAt).as("then at its end").isEqualTo(at(650));
+                assertThat(m.dueAt).isNull();
+                flips.clear();
+            }
+        }
+
+        @Test
+        void windowStartLeavesPausedAlone() {
+            Monitor m = withWindows(inState(Status.PAUSED), at(2), window(350, 650));
+            assertThat(m.nextAlertAt).isNull();
+            advance(m, at(700));
+            assertThat(flips).isEmpty();
+            assertThat(m.status).isEqualTo(Status.PAUSED);
+        }
+
+        @Test
+        void aDeadlineBeforeTheWindowFiresFirstAndNoneInsideIt() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(350, 1000)); // due 300, DOWN would be 420
+            advance(m, at(900));
+            assertFlips("UP>LATE missed @" + t(300), "LATE>MAINTENANCE maintenance @" + t(350));
+        }
+
+        @Test
+        void aDeadlineAtTheWindowStartIsInsideTheWindow() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(300, 600)); // due 300
+            advance(m, at(500));
+            assertFlips("UP>MAINTENANCE maintenance @" + t(300));
+        }
+
+        @Test
+        void successInsideChangesNoStatusButIsTheLastSuccess() {
+            Monitor m = withWindows(inState(Status.DOWN), at(1), window(100, 400));
+            advance(m, at(101));
+            flips.clear();
+            apply(m, ping(PingType.SUCCESS, at(200)));
+            assertThat(flips).isEmpty();
+            assertThat(m.status).isEqualTo(Status.MAINTENANCE);
+            assertThat(m.lastSuccessAt).isEqualTo(at(200));
+            assertThat(m.lastPingAt).isEqualTo(at(200));
+            assertThat(m.nextAlertAt).isEqualTo(at(400));
+        }
+
+        @Test
+        void failInsideIsRecordedButChangesNothing() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 400));
+            advance(m, at(101));
+            flips.clear();
+            MonitorRules.Applied fail = apply(m, ping(PingType.FAIL, at(200)));
+            MonitorRules.Applied exit = apply(m, ping(PingType.SUCCESS, 3, null, at(210)));
+            assertThat(flips).isEmpty();
+            assertThat(fail.ignored()).isFalse();
+            assertThat(exit.ignored()).isFalse();
+            assertThat(m.status).isEqualTo(Status.MAINTENANCE);
+            assertThat(m.pingCount).isEqualTo(3);
+        }
+
+        @Test
+        void aRunInsideTheWindowNeverRunsTooLongThereAndGetsItsMaxRuntimeAfreshAtTheEnd() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 1000));
+            advance(m, at(101));
+            apply(m, ping(PingType.START, at(200))); // grace bounds the run: 120 s
+            flips.clear();
+            advance(m, at(999));
+            assertThat(flips).isEmpty();
+            advance(m, at(1001));
+            assertFlips("MAINTENANCE>UP maintenance-ended @" + t(1000));
+            assertThat(m.running).isTrue();
+            assertThat(m.nextAlertAt).isEqualTo(at(1000).plus(GRACE));
+        }
+
+        @Test
+        void windowEndTakesMaintenanceUpDueOnePeriodAfterTheEnd() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 400));
+            advance(m, at(101));
+            apply(m, ping(PingType.SUCCESS, at(350)));
+            flips.clear();
+            assertThat(m.nextAlertAt).isEqualTo(at(400));
+            advance(m, at(401));
+            assertFlips("MAINTENANCE>UP maintenance-ended @" + t(400));
+            assertThat(m.dueAt).isEqualTo(at(400).plus(EVERY));
+            assertThat(m.nextAlertAt).isEqualTo(at(400).plus(EVERY));
+            advance(m, at(400).plus(EVERY).plus(GRACE).plusSeconds(1));
+            assertThat(m.status).as("deadlines fire again after the window").isEqualTo(Status.DOWN);
+        }
+
+        @Test
+        void windowEndLeavesANeverPingedMonitorNew() {
+            Monitor m = withWindows(inState(Status.NEW), at(1), window(100, 400));
+            advance(m, at(401));
+            assertFlips("NEW>MAINTENANCE maintenance @" + t(100), "MAINTENANCE>NEW maintenance-ended @" + t(400));
+            assertThat(m.dueAt).isNull();
+            assertThat(m.nextAlertAt).isNull();
+        }
+
+        @Test
+        void windowEndTakesADownMonitorUp() {
+            Monitor m = withWindows(inState(Status.DOWN), at(1), window(100, 400));
+            advance(m, at(401));
+            assertFlips("DOWN>MAINTENANCE maintenance @" + t(100), "MAINTENANCE>UP maintenance-ended @" + t(400));
+            assertThat(flips.get(0).downtime()).isEqualTo(Duration.ofSeconds(100));
+            assertThat(m.dueAt).isEqualTo(at(400).plus(EVERY));
+        }
+
+        @Test
+        void aPingReceivedAfterTheEndSeesTheEndFirst() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 400));
+            advance(m, at(101));
+            flips.clear();
+            assertThat(MonitorRules.mustWait(m, at(410), at(399))).as("the end may not have been declared yet").isTrue();
+            apply(m, ping(PingType.FAIL, at(410)));
+            assertFlips("MAINTENANCE>UP maintenance-ended @" + t(400), "UP>DOWN fail @" + t(410));
+        }
+
+        @Test
+        void aPingAfterTheWindowStartWaitsForIt() {
+            Monitor m = withWindows(inState(Status.NEW), at(1), window(100, 400));
+            assertThat(MonitorRules.mustWait(m, at(150), at(99))).isTrue();
+            apply(m, ping(PingType.FAIL, at(150)));
+            assertFlips("NEW>MAINTENANCE maintenance @" + t(100));
+        }
+
+        @Test
+        void pauseInsideTheWindowWinsAndResumeInsideReturnsToMaintenance() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 400));
+            advance(m, at(101));
+            flips.addAll(MonitorRules.pause(m, at(150)));
+            assertThat(m.nextAlertAt).isNull();
+            flips.addAll(MonitorRules.resume(m, at(200)));
+            assertFlips("UP>MAINTENANCE maintenance @" + t(100), "MAINTENANCE>PAUSED paused @" + t(150),
+                    "PAUSED>MAINTENANCE resumed @" + t(200));
+            assertThat(m.nextAlertAt).isEqualTo(at(400));
+        }
+
+        @Test
+        void resumeAfterTheWindowIsTheUsualResume() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 400));
+            advance(m, at(101));
+            flips.addAll(MonitorRules.pause(m, at(150)));
+            flips.clear();
+            advance(m, at(500));
+            flips.addAll(MonitorRules.resume(m, at(500)));
+            assertFlips("PAUSED>UP resumed @" + t(500));
+            assertThat(m.dueAt).isEqualTo(at(500).plus(EVERY));
+        }
+
+        @Test
+        void aSuccessResumingAPausedMonitorInsideAWindowIsUpThenMaintenanceAtThePingNotTheWindowsThatPassed() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 200), window(300, 600));
+            flips.addAll(MonitorRules.pause(m, at(50)));
+            flips.clear();
+            apply(m, ping(PingType.SUCCESS, at(400)));
+            assertThat(m.nextAlertAt).isEqualTo(at(400));
+            advance(m, at(401));
+            assertFlips("PAUSED>UP resumed @" + t(400), "UP>MAINTENANCE maintenance @" + t(400));
+        }
+
+        @Test
+        void overlappingAndTouchingWindowsAreOneMaintenance() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 300), window(200, 400), window(400, 500));
+            advance(m, at(501));
+            assertFlips("UP>MAINTENANCE maintenance @" + t(100), "MAINTENANCE>UP maintenance-ended @" + t(500));
+        }
+
+        @Test
+        void aRecurringWindowOpensAtEachTickInItsTimeZone() {
+            Monitor m = monitor(); // 2026-11-23 is a Monday; Oslo is UTC+1 in November
+            withWindows(m, at(1), new Maintenance.Recurring(Schedule.cron("0 2 * * 6", "Europe/Oslo"), Duration.ofHours(2)));
+            Instant start = Instant.parse("2026-11-28T01:00:00Z");
+            assertThat(Maintenance.of(m).currentOrNext(at(1))).isEqualTo(new Maintenance.Span(start, start.plusSeconds(7200)));
+            assertThat(m.nextAlertAt).as("a NEW monitor wakes the sweep at the window's start").isEqualTo(start);
+            apply(m, ping(PingType.SUCCESS, start.minusSeconds(60)));
+            flips.clear();
+            advance(m, start.plusSeconds(7201));
+            assertFlips("UP>MAINTENANCE maintenance @" + start.getEpochSecond() % 100_000,
+                    "MAINTENANCE>UP maintenance-ended @" + start.plusSeconds(7200).getEpochSecond() % 100_000);
+            assertThat(m.nextAlertAt).isEqualTo(start.plusSeconds(7200).plus(EVERY));
+        }
+
+        @Test
+        void windowsRemovedDuringMaintenanceEndItAtTheChange() {
+            Monitor m = withWindows(inState(Status.UP), at(1), window(100, 400));
+            advance(m, at(101));
+            flips.clear();
+            withWindows(m, at(200));
+            assertThat(m.nextAlertAt).isEqualTo(at(200));
+            advance(m, at(201));
+            assertFlips("MAINTENANCE>UP maintenance-ended @" + t(200));
+        }
+
+        @Test
+        void windowsAddedInsideAWindowApplyFromTheChangeNotBefore() {
+            Monitor m = withWindows(inState(Status.UP), at(150), window(100, 400));
+            assertThat(m.nextAlertAt).isEqualTo(at(150));
+            advance(m, at(151));
+            assertFlips("UP>MAINTENANCE maintenance @" + t(150));
+        }
     }
 }

@@ -83,4 +83,18 @@ class ScheduleTest {
         assertThat(m.cronExpression).isNull();
         assertThat(Schedule.of(m)).isEqualTo(Schedule.interval(Duration.ofSeconds(90)));
     }
+
+    @Test
+    void thePreviousTickWalksDstAsTheNextDueDoes() {
+        Schedule.Cron s = Schedule.cron("30 2 * * *", "Europe/Oslo");
+        assertThat(s.previousTick(Instant.parse("2026-01-10T01:30:00Z"))).as("a tick at the instant itself")
+                .isEqualTo(Instant.parse("2026-01-10T01:30:00Z"));
+        assertThat(s.previousTick(Instant.parse("2026-01-10T01:29:59.999Z"))).isEqualTo(Instant.parse("2026-01-09T01:30:00Z"));
+        // spring forward: 02:30 does not exist, the tick is the end of the gap (01:00Z)
+        assertThat(s.previousTick(Instant.parse("2026-03-29T01:10:00Z"))).isEqualTo(Instant.parse("2026-03-29T01:00:00Z"));
+        // fall back: 02:30 happens twice, the tick is its first occurrence (00:30Z), also seen from the second hour
+        assertThat(s.previousTick(Instant.parse("2026-10-25T01:45:00Z"))).isEqualTo(Instant.parse("2026-10-25T00:30:00Z"));
+        assertThat(s.nextDue(s.previousTick(Instant.parse("2026-10-25T01:45:00Z"))))
+                .isEqualTo(Instant.parse("2026-10-26T01:30:00Z"));
+    }
 }

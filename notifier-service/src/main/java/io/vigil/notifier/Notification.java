@@ -108,7 +108,8 @@ public record Notification(
                     + ") while it was DOWN";
             case TEST -> "Vigil test: " + reasonText;
             case REMINDER -> monitor.name() + " is still DOWN: " + reasonText;
-            default -> monitor.name() + " is " + status + ": " + reasonText;
+            default -> status == Status.MAINTENANCE ? monitor.name() + " is in maintenance: " + reasonText
+                    : monitor.name() + " is " + status + ": " + reasonText;
         };
     }
 
@@ -180,7 +181,10 @@ public record Notification(
         return facts;
     }
 
-    /** The status colour: red {@code #d0312d} for DOWN, green {@code #2eb67d} for UP (and tests), amber for LATE, grey for notices. */
+    /**
+     * The status colour: red {@code #d0312d} for DOWN, green {@code #2eb67d} for UP (and tests), amber for LATE, blue
+     * {@code #3b82f6} for MAINTENANCE, grey for notices.
+     */
     public String colour() {
         if (kind == DeliveryKind.TEST) {
             return "#2eb67d";
@@ -192,6 +196,7 @@ public record Notification(
             case DOWN -> "#d0312d";
             case UP -> "#2eb67d";
             case LATE -> "#e8a33d";
+            case MAINTENANCE -> "#3b82f6";
             default -> "#8d8d8d";
         };
     }

@@ -124,6 +124,29 @@ class RoutingTest {
     }
 
     @Test
+    void maintenanceFlipsGoOnlyToChannelsThatFollowMaintenanceAndAWindowEndsADownWithoutARecovery() {
+        UUID plain = hook("/plain", List.of(Status.DOWN, Status.UP), null);
+        UUID follows = hook("/follows", List.of(Status.DOWN, Status.UP, Status.MAINTENANCE), null);
+        UUID only = hook("/only", List.of(Status.MAINTENANCE), null);
+        Fixtures.Monitor monitor = new Fixtures.Monitor("maintenance", plain, follows, only);
+        Fixtures.publish(monitor.down());
+        Fixtures.publish(monitor.flip(Status.MAINTENANCE, "maintenance", "maintenance window until 2026-11-28 03:00:00Z", null));
+        Fixtures.publish(monitor.flip(Status.UP, "maintenance-ended", "maintenance window ended", null));
+        Fixtures.publish(monitor.down());
+        Fixtures.publish(monitor.up()); // a real recovery, after the window: it also proves the flips before it were read
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/plain").size() == 3
+                && receiver.requests("/follows").size() == 5 && receiver.requests("/only").size() == 2);
+        assertThat(statuses("/plain")).as("no MAINTENANCE flips, and no recovery for the DOWN the window ended")
+                .containsExactly("alert:DOWN", "alert:DOWN", "alert:UP");
+        assertThat(statuses("/follows"))
+                .containsExactly("alert:DOWN", "alert:MAINTENANCE", "alert:UP", "alert:DOWN", "alert:UP");
+        assertThat(events("/follows").get(2).get("reason").asText()).isEqualTo("maintenance-ended");
+        assertThat(events("/follows").get(2).get("previousStatus").asText()).isEqualTo("MAINTENANCE");
+        assertThat(statuses("/only")).containsExactly("alert:MAINTENANCE", "alert:UP");
+    }
+
+    @Test
     void aRedeliveredFlipIsSentOnce() {
         UUID hook = hook("/once", null, null);
         Fixtures.Monitor monitor = new Fixtures.Monitor("once", hook);

@@ -82,6 +82,7 @@ public class BadgeResource {
             case UP -> "brightgreen";
             case LATE -> "yellow";
             case DOWN -> "red";
+            case MAINTENANCE -> "blue";
             default -> "lightgrey";
         });
         return json;
@@ -94,6 +95,7 @@ public class BadgeResource {
             case UP -> "#4c1";
             case LATE -> "#dfb317";
             case DOWN -> "#e05d44";
+            case MAINTENANCE -> "#007ec6";
             default -> "#9f9f9f";
         };
         int left = 10 + 7 * badge.label().length();
@@ -109,7 +111,7 @@ public class BadgeResource {
     }
 
     private static String message(Status status) {
-        return status.name().toLowerCase(Locale.ROOT);
+        return status == Status.MAINTENANCE ? "in maintenance" : status.name().toLowerCase(Locale.ROOT);
     }
 
     private static String escape(String text) {

@@ -80,7 +80,7 @@ public class ChannelResource {
 
     private static final Set<String> WRITABLE = Set.of("name", "type", "config", "notifyOn", "remindEvery");
     private static final Set<String> SERVER = Set.of("id", "createdAt", "updatedAt");
-    private static final List<String> NOTIFY_ON = List.of("DOWN", "UP", "LATE");
+    private static final List<String> NOTIFY_ON = List.of("DOWN", "UP", "LATE", "MAINTENANCE");
 
     private final Channels channels;
     private final ChannelTests tests;
@@ -200,16 +200,16 @@ public class ChannelResource {
         List<String> notifyOn = List.of("DOWN", "UP");
         if (input.raw("notifyOn") != null && !input.raw("notifyOn").isNull()) {
             Set<String> statuses = new LinkedHashSet<>();
-            for (String status : input.texts("notifyOn", 3, 10)) {
+            for (String status : input.texts("notifyOn", 4, 11)) {
                 String upper = status.toUpperCase(Locale.ROOT);
                 if (!NOTIFY_ON.contains(upper)) {
-                    input.error("notifyOn", "may hold only DOWN, UP and LATE");
+                    input.error("notifyOn", "may hold only DOWN, UP, LATE and MAINTENANCE");
                 } else {
                     statuses.add(upper);
                 }
             }
             if (statuses.isEmpty() && input.raw("notifyOn").isArray() && input.raw("notifyOn").isEmpty()) {
-                input.error("notifyOn", "must name at least one of DOWN, UP, LATE");
+                input.error("notifyOn", "must name at least one of DOWN, UP, LATE, MAINTENANCE");
             }
             notifyOn = new ArrayList<>(statuses);
         }

@@ -50,7 +50,7 @@ public class MetricsResource {
             out.append("vigil_monitor_up").append(labels(monitor, null)).append(' ')
                     .append(monitor.status == Status.DOWN ? 0 : 1).append('\n');
         }
-        header(out, "vigil_monitor_status", "1 for the monitor's current status (NEW, UP, LATE, DOWN, PAUSED), 0 for the others.");
+        header(out, "vigil_monitor_status", "1 for the monitor's current status (NEW, UP, LATE, DOWN, PAUSED, MAINTENANCE), 0 for the others.");
         for (Monitor monitor : all) {
             for (Status status : Status.values()) {
                 out.append("vigil_monitor_status").append(labels(monitor, status)).append(' ')

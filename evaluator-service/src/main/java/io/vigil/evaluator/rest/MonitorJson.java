@@ -2,9 +2,13 @@ package io.vigil.evaluator.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.contracts.Json;
 import io.vigil.evaluator.Durations;
+import io.vigil.evaluator.Maintenance;
 import io.vigil.evaluator.Monitor;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +18,10 @@ import java.util.UUID;
  * A monitor as the admin API shows it (API.md section 3): writable fields first, then the server's.
  * {@code token}, {@code pingUrl}, {@code badgeUrl} and {@code tagBadgeUrls} are left out for read-only keys.
  */
-@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels",
+@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "maintenance",
         "failureThreshold", "recoveryThreshold", "minRuntime", "minInterval", "manualResume", "token",
-        "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "consecutiveFailures",
-        "consecutiveSuccesses", "pausedUntil", "error", "pingUrl",
+        "id", "status", "running", "lastPingAt", "nextDueAt", "nextMaintenance", "lastDuration", "pingCount",
+        "consecutiveFailures", "consecutiveSuccesses", "pausedUntil", "error", "pingUrl",
         "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MonitorJson(
@@ -29,6 +33,7 @@ public record MonitorJson(
         String grace,
         String maxRuntime,
         List<UUID> channels,
+        JsonNode maintenance,
         int failureThreshold,
         int recoveryThreshold,
         String minRuntime,
@@ -40,6 +45,7 @@ public record MonitorJson(
         boolean running,
         String lastPingAt,
         String nextDueAt,
+        SpanJson nextMaintenance,
         String lastDuration,
         long pingCount,
         int consecutiveFailures,
@@ -56,6 +62,15 @@ public record MonitorJson(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"type", "every", "expression", "timezone"})
     public record ScheduleJson(String type, String every, String expression, String timezone) {
+    }
+
+    /** The maintenance in force or the next one: {@code {"start":"...","end":"..."}} (windows that touch are one). */
+    @JsonPropertyOrder({"start", "end"})
+    public record SpanJson(String start, String end) {
+
+        static SpanJson of(Maintenance.Span span) {
+            return span == null ? null : new SpanJson(Times.format(span.start()), Times.format(span.end()));
+        }
     }
 
     /**
@@ -81,8 +96,12 @@ public record MonitorJson(
         return trimSlash(adminUrl) + "/badge/tag/" + badgeId + ".svg";
     }
 
-    /** The monitor's JSON; {@code tagBadgeIds} holds the badge ids of (at least) its tags when {@code full}. */
-    static MonitorJson of(Monitor monitor, boolean full, String publicUrl, String adminUrl, Map<String, String> tagBadgeIds) {
+    /**
+     * The monitor's JSON at {@code now} (for {@code nextMaintenance}); {@code tagBadgeIds} holds the badge ids of (at
+     * least) its tags when {@code full}.
+     */
+    static MonitorJson of(Monitor monitor, boolean full, String publicUrl, String adminUrl, Map<String, String> tagBadgeIds,
+                          Instant now) {
         Map<String, String> tagBadges = null;
         if (full) {
             tagBadges = new LinkedHashMap<>();
@@ -93,17 +112,20 @@ public record MonitorJson(
                 }
             }
         }
+        Maintenance maintenance = Maintenance.of(monitor);
         ScheduleJson schedule = "cron".equals(monitor.scheduleType)
                 ? new ScheduleJson("cron", null, monitor.cronExpression, monitor.timezone)
                 : new ScheduleJson("interval", monitor.everyMs == null ? null : Durations.format(Duration.ofMillis(monitor.everyMs)), null, null);
         return new MonitorJson(monitor.name, monitor.slug, monitor.description, List.copyOf(monitor.tags), schedule,
                 Durations.format(Duration.ofMillis(monitor.graceMs)),
                 monitor.maxRuntimeMs == null ? null : Durations.format(Duration.ofMillis(monitor.maxRuntimeMs)),
-                List.copyOf(monitor.channelIds), monitor.failureThreshold, monitor.recoveryThreshold,
+                List.copyOf(monitor.channelIds), maintenance.isEmpty() ? Json.mapper().createArrayNode()
+                        : readTree(maintenance.toJson()),
+                monitor.failureThreshold, monitor.recoveryThreshold,
                 millis(monitor.minRuntimeMs), millis(monitor.minIntervalMs), monitor.manualResume,
                 full ? monitor.token : null,
                 monitor.id, monitor.status.name(), monitor.running, Times.format(monitor.lastPingAt),
-                Times.format(monitor.dueAt),
+                Times.format(monitor.dueAt), monitor.system ? null : SpanJson.of(maintenance.currentOrNext(now)),
                 monitor.lastDurationMs == null ? null : Durations.format(Duration.ofMillis(monitor.lastDurationMs)),
                 monitor.pingCount, monitor.consecutiveFailures, monitor.consecutiveSuccesses, Times.format(monitor.pausedUntil),
                 monitor.errorText == null ? null : new ErrorJson(monitor.errorText, Times.format(monitor.errorAt)),
@@ -114,6 +136,14 @@ public record MonitorJson(
 
     private static String millis(Long ms) {
         return ms == null ? null : Durations.format(Duration.ofMillis(ms));
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String trimSlash(String url) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.contracts.Status;
 import io.vigil.evaluator.Durations;
 import io.vigil.evaluator.Flip;
+import io.vigil.evaluator.Maintenance;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.NotificationAttempt;
 import io.vigil.evaluator.PingRecord;
@@ -132,13 +133,20 @@ public class MonitorResource {
             + "\"channels\":[\"0b6f3a52-5d0c-4f7e-8f8e-2a4c1d9b7e31\"]}";
     static final String EXAMPLE_CRON = "{\"name\":\"hourly-report\",\"slug\":\"hourly-report\","
             + "\"schedule\":{\"type\":\"cron\",\"expression\":\"0 * * * *\",\"timezone\":\"Europe/Oslo\"},\"grace\":\"10m\"}";
+    static final String EXAMPLE_MAINTENANCE = "{\"name\":\"db-backup\",\"schedule\":{\"type\":\"interval\",\"every\":\"PT1H\"},"
+            + "\"maintenance\":[{\"cron\":\"0 2 * * 6\",\"duration\":\"PT2H\",\"timezone\":\"Europe/Oslo\"},"
+            + "{\"start\":\"2026-12-24T18:00:00Z\",\"end\":\"2026-12-27T08:00:00Z\"}]}";
     static final String EXAMPLE_IMPORT = "{\"name\":\"legacy-job\",\"schedule\":{\"type\":\"interval\",\"every\":\"every 5 minutes\"},"
             + "\"token\":\"5c2a7c4e-3b8f-4a1d-9e6f-0d7b2c9a1e44\"}";
     static final String EXAMPLE_MONITOR = "{\"name\":\"nightly-backup\",\"slug\":\"nightly-backup\",\"description\":null,"
             + "\"tags\":[\"prod\",\"db\"],\"schedule\":{\"type\":\"interval\",\"every\":\"PT24H\"},\"grace\":\"PT1H\","
-            + "\"maxRuntime\":\"PT2H\",\"channels\":[\"0b6f3a52-5d0c-4f7e-8f8e-2a4c1d9b7e31\"],\"token\":\"kQ8vY2mN4pR7sT1uW3xZ5aB9cD0\","
+            + "\"maxRuntime\":\"PT2H\",\"channels\":[\"0b6f3a52-5d0c-4f7e-8f8e-2a4c1d9b7e31\"],"
+            + "\"maintenance\":[{\"cron\":\"0 2 * * 6\",\"duration\":\"PT2H\",\"timezone\":\"Europe/Oslo\"}],"
+            + "\"token\":\"kQ8vY2mN4pR7sT1uW3xZ5aB9cD0\","
             + "\"id\":\"8d0e4c1a-7b2f-4e6d-9a3c-5f1b2d7e9c40\",\"status\":\"UP\",\"running\":false,"
-            + "\"lastPingAt\":\"2026-11-23T03:12:03.456Z\",\"nextDueAt\":\"2026-11-24T03:12:03.456Z\",\"lastDuration\":\"PT12M3S\","
+            + "\"lastPingAt\":\"2026-11-23T03:12:03.456Z\",\"nextDueAt\":\"2026-11-24T03:12:03.456Z\","
+            + "\"nextMaintenance\":{\"start\":\"2026-11-28T01:00:00.000Z\",\"end\":\"2026-11-28T03:00:00.000Z\"},"
+            + "\"lastDuration\":\"PT12M3S\","
             + "\"pingCount\":17,\"pingUrl\":\"http://localhost:8080/ping/kQ8vY2mN4pR7sT1uW3xZ5aB9cD0\","
             + "\"badgeUrl\":\"http://localhost:8081/badge/Zb3k9Qw1Xy7Rt5Uv2Mn8Lp4Hs6.svg\","
             + "\"tagBadgeUrls\":{\"prod\":\"http://localhost:8081/badge/tag/Hq2Wm7Xc4Vb9Nz1Ls5Kd8Jf3Gp0.svg\","
@@ -146,13 +154,14 @@ public class MonitorResource {
             + "\"createdAt\":\"2026-11-01T09:00:00.000Z\",\"updatedAt\":\"2026-11-01T09:00:00.000Z\"}";
 
     private static final Set<String> WRITABLE = Set.of("name", "slug", "description", "tags", "schedule", "grace",
-            "maxRuntime", "channels", "token", "failureThreshold", "recoveryThreshold", "minRuntime", "minInterval",
-            "manualResume");
+            "maxRuntime", "channels", "token", "maintenance", "failureThreshold", "recoveryThreshold", "minRuntime",
+            "minInterval", "manualResume");
     /** A cron expression must fire within this long (30 February never does; 29 February does). */
     private static final Duration CRON_HORIZON = Duration.ofDays(5 * 366);
 
     private static final Set<String> SERVER = Set.of("id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration",
-            "pingCount", "consecutiveFailures", "consecutiveSuccesses", "pausedUntil", "error", "pingUrl", "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt");
+            "pingCount", "consecutiveFailures", "consecutiveSuccesses", "pausedUntil", "error", "pingUrl", "badgeUrl",
+            "tagBadgeUrls", "createdAt", "updatedAt", "nextMaintenance");
     private static final Pattern SLUG = Pattern.compile("^[a-z0-9_-]{1,100}$");
     private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,49}$");
     private static final String TAG_RULE =
@@ -181,11 +190,14 @@ public class MonitorResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a monitor", description = "Answers the monitor with its ping URL. Without a slug one is made "
-            + "from the name; an explicit token (at least 16 of [A-Za-z0-9_-], e.g. a Healthchecks check UUID) keeps an existing ping URL working.")
+            + "from the name; an explicit token (at least 16 of [A-Za-z0-9_-], e.g. a Healthchecks check UUID) keeps an existing ping URL working. "
+            + "maintenance (optional, at most 20): recurring {cron, duration, timezone} or one-off {start, end} windows; inside one the "
+            + "monitor is MAINTENANCE, no deadline fires and failures change nothing; at its end it is UP, due one period later.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MonitorJson.class), examples = {
             @ExampleObject(name = "interval", value = EXAMPLE_CREATE),
             @ExampleObject(name = "cron", value = EXAMPLE_CRON),
-            @ExampleObject(name = "import a Healthchecks check", value = EXAMPLE_IMPORT)}))
+            @ExampleObject(name = "import a Healthchecks check", value = EXAMPLE_IMPORT),
+            @ExampleObject(name = "with maintenance windows", value = EXAMPLE_MAINTENANCE)}))
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = MonitorJson.class),
             examples = @ExampleObject(name = "monitor", value = EXAMPLE_MONITOR)))
     @APIResponse(responseCode = "400", description = "Invalid fields, each named in errors[]")
@@ -197,7 +209,7 @@ public class MonitorResource {
 
     @GET
     @Operation(summary = "List monitors", description = "By creation time. ?tag= (repeatable, all must match), "
-            + "?status= (repeatable: NEW, UP, LATE, DOWN, PAUSED), ?limit= (default 50, at most 500), ?cursor=.")
+            + "?status= (repeatable: NEW, UP, LATE, DOWN, PAUSED, MAINTENANCE), ?limit= (default 50, at most 500), ?cursor=.")
     @APIResponse(responseCode = "200", description = "A page of monitors", content = @Content(examples =
             @ExampleObject(name = "page", value = "{\"items\":[" + EXAMPLE_MONITOR + "],\"nextCursor\":null}")))
     public Page<MonitorJson> list(@Parameter(description = "tags the monitor must all have") @QueryParam("tag") List<String> tags,
@@ -208,7 +220,7 @@ public class MonitorResource {
             try {
                 wanted.add(Status.valueOf(status.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw io.vigil.evaluator.service.InvalidRequestException.of("status", "must be one of NEW, UP, LATE, DOWN, PAUSED");
+                throw io.vigil.evaluator.service.InvalidRequestException.of("status", "must be one of NEW, UP, LATE, DOWN, PAUSED, MAINTENANCE");
             }
         }
         List<String> tagList = tags.stream().map(String::trim).filter(tag -> !tag.isEmpty()).distinct().toList();
@@ -254,14 +266,16 @@ public class MonitorResource {
     @Operation(summary = "Change some fields of a monitor", description = "RFC 7396 merge patch (null removes an optional field).")
     @RequestBody(content = @Content(mediaType = MergePatch.MEDIA_TYPE, examples = {
             @ExampleObject(name = "longer grace", value = "{\"grace\":\"PT2H\"}"),
-            @ExampleObject(name = "no max runtime, new tags", value = "{\"maxRuntime\":null,\"tags\":[\"prod\"]}")}))
+            @ExampleObject(name = "no max runtime, new tags", value = "{\"maxRuntime\":null,\"tags\":[\"prod\"]}"),
+            @ExampleObject(name = "a one-off maintenance window", value = "{\"maintenance\":[{\"start\":\"2026-12-24T18:00:00Z\","
+                    + "\"end\":\"2026-12-27T08:00:00Z\"}]}")}))
     @APIResponse(responseCode = "200", description = "The monitor", content = @Content(schema = @Schema(implementation = MonitorJson.class)))
     @APIResponse(responseCode = "400", description = "Invalid fields")
     @APIResponse(responseCode = "404", description = "No such monitor")
     @APIResponse(responseCode = "409", description = "Slug taken")
     public MonitorJson patch(@PathParam("id") UUID id, String body) {
         ObjectNode patch = Input.object(body);
-        MonitorJson current = MonitorJson.of(monitors.get(id), false, "", "", Map.of());
+        MonitorJson current = MonitorJson.of(monitors.get(id), false, "", "", Map.of(), clock.instant());
         ObjectNode document = io.vigil.contracts.Json.mapper().valueToTree(current);
         SERVER.forEach(document::remove);
         document.remove("token");
@@ -427,7 +441,7 @@ public class MonitorResource {
     }
 
     private MonitorJson json(Monitor monitor, Map<String, String> tagBadges) {
-        return MonitorJson.of(monitor, caller.full(), config.publicUrl(), config.adminUrl(), tagBadges);
+        return MonitorJson.of(monitor, caller.full(), config.publicUrl(), config.adminUrl(), tagBadges, clock.instant());
     }
 
     private MonitorSpec spec(ObjectNode body) {
@@ -472,8 +486,115 @@ public class MonitorResource {
                 DurationInput.read(input, "minRuntime", input.raw("minRuntime"), SECOND, YEAR),
                 DurationInput.read(input, "minInterval", input.raw("minInterval"), SECOND, YEAR),
                 input.flag("manualResume"));
+        List<Maintenance.Window> maintenance = maintenance(input, clock.instant());
         return new MonitorSpec(name, slug, description, List.copyOf(tags), schedule, grace, maxRuntime, channels, token,
-                rules, input.errors());
+                rules, input.errors(), maintenance);
+    }
+
+    /**
+     * {@code maintenance}: at most {@value Maintenance#MAX_WINDOWS} windows, each {@code {"cron","duration","timezone"}}
+     * (a 5-field cron expression that fires within five years, a duration from 1 second to 365 days, an optional IANA
+     * time zone, UTC by default) or {@code {"start","end"}} (timestamps, the end after the start). Absent or null is
+     * none. Errors name the window's field, e.g. {@code maintenance[2].duration}.
+     */
+    private static List<Maintenance.Window> maintenance(Input input, Instant now) {
+        JsonNode node = input.raw("maintenance");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            input.error("maintenance", "must be a list of windows: {\"cron\",\"duration\",\"timezone\"} or {\"start\",\"end\"}");
+            return List.of();
+        }
+        if (node.size() > Maintenance.MAX_WINDOWS) {
+            input.error("maintenance", "may hold at most " + Maintenance.MAX_WINDOWS + " windows");
+            return List.of();
+        }
+        List<Maintenance.Window> windows = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            Maintenance.Window window = window(input, "maintenance[" + i + "]", node.get(i), now);
+            if (window != null) {
+                windows.add(window);
+            }
+        }
+        return windows;
+    }
+
+    private static Maintenance.Window window(Input input, String field, JsonNode node, Instant now) {
+        if (!node.isObject() || !(node.has("cron") || node.has("start") || node.has("end"))) {
+            input.error(field, "must be {\"cron\":\"0 2 * * 6\",\"duration\":\"PT2H\",\"timezone\":\"Europe/Oslo\"}"
+                    + " or {\"start\":\"<timestamp>\",\"end\":\"<timestamp>\"}");
+            return null;
+        }
+        boolean recurring = node.has("cron");
+        Set<String> fields = recurring ? Set.of("cron", "duration", "timezone") : Set.of("start", "end");
+        boolean valid = true;
+        for (var names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                input.error(field + "." + name, recurring ? "is not a field of a recurring window (cron, duration, timezone)"
+                        : "is not a field of a one-off window (start, end)");
+                valid = false;
+            }
+        }
+        if (!recurring) {
+            Instant start = timestamp(input, field + ".start", node.get("start"));
+            Instant end = timestamp(input, field + ".end", node.get("end"));
+            if (start != null && end != null && !end.isAfter(start)) {
+                input.error(field + ".end", "must be after start");
+                return null;
+            }
+            return valid && start != null && end != null ? new Maintenance.OneOff(start, end) : null;
+        }
+        JsonNode cron = node.get("cron");
+        Schedule.Cron expression = null;
+        if (cron == null || !cron.isTextual() || cron.asText().isBlank()) {
+            input.error(field + ".cron", "is required: a 5-field cron expression such as \"0 2 * * 6\"");
+        } else if (cron.asText().length() > 200) {
+            input.error(field + ".cron", "must be at most 200 characters");
+        } else {
+            JsonNode timezone = node.get("timezone");
+            String zone = timezone == null || timezone.isNull() ? "UTC" : timezone.isTextual() ? timezone.asText() : "";
+            try {
+                Schedule.cron("* * * * *", zone.isBlank() || zone.length() > 100 ? "-" : zone);
+                try {
+                    expression = Schedule.cron(cron.asText(), zone);
+                    if (!expression.ticksWithin(now, CRON_HORIZON)) {
+                        input.error(field + ".cron", "never fires in the next five years (for example 30 February):"
+                                + " the window would never open");
+                        expression = null;
+                    }
+                } catch (IllegalArgumentException e) {
+                    input.error(field + ".cron", e.getMessage());
+                }
+            } catch (IllegalArgumentException e) {
+                input.error(field + ".timezone", "must be an IANA time zone name such as \"Europe/Oslo\"");
+            }
+        }
+        JsonNode durationNode = node.get("duration");
+        Duration duration = null;
+        if (durationNode == null || durationNode.isNull()) {
+            input.error(field + ".duration", "is required: how long each window lasts, such as \"PT2H\"");
+        } else {
+            duration = DurationInput.read(input, field + ".duration", durationNode, SECOND, YEAR);
+        }
+        return valid && expression != null && duration != null ? new Maintenance.Recurring(expression, duration) : null;
+    }
+
+    private static Instant timestamp(Input input, String field, JsonNode node) {
+        if (node == null || node.isNull()) {
+            input.error(field, "is required: an ISO-8601 timestamp such as 2026-11-28T02:00:00Z");
+            return null;
+        }
+        try {
+            if (node.isTextual()) {
+                return java.time.OffsetDateTime.parse(node.asText().trim()).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            // reported below
+        }
+        input.error(field, "must be an ISO-8601 timestamp such as 2026-11-28T02:00:00Z");
+        return null;
     }
 
     private static Schedule schedule(Input input, Instant now) {

@@ -49,7 +49,8 @@ public class Badges {
         List<String> statuses = entities.createNativeQuery(
                         "SELECT DISTINCT status FROM " + Monitor.BOTH_TABLES + " WHERE CAST(:tag AS text) = ANY(tags)")
                 .setParameter("tag", tag).getResultList();
-        for (Status worst : List.of(Status.DOWN, Status.LATE, Status.UP, Status.NEW, Status.PAUSED)) {
+        for (Status worst : List.of(Status.DOWN, Status.LATE, Status.MAINTENANCE, Status.UP, Status.NEW,
+                Status.PAUSED)) {
             if (statuses.contains(worst.name())) {
                 return Optional.of(new Badge(tag, worst));
             }

@@ -1,5 +1,6 @@
 package io.vigil.evaluator.service;
 
+import io.vigil.evaluator.Maintenance;
 import io.vigil.evaluator.Schedule;
 import java.time.Duration;
 import java.util.List;
@@ -16,10 +17,11 @@ import java.util.UUID;
  * @param token      null: generated (create) or kept (replace)
  * @param rules      the run rules (thresholds, shortest run and interval, manual resume)
  * @param errors     problems already found
+ * @param maintenance the maintenance windows (empty: none)
  */
 public record MonitorSpec(String name, String slug, String description, List<String> tags, Schedule schedule,
                           Duration grace, Duration maxRuntime, List<UUID> channels, String token, RunRules rules,
-                          List<FieldError> errors) {
+                          List<FieldError> errors, List<Maintenance.Window> maintenance) {
 
     /**
      * The rules that decide which runs count as failed and when a monitor changes status for them.

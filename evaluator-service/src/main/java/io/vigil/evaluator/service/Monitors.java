@@ -4,6 +4,7 @@ import io.quarkus.logging.Log;
 import io.vigil.contracts.Status;
 import io.vigil.contracts.TokenHash;
 import io.vigil.evaluator.Channel;
+import io.vigil.evaluator.Maintenance;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.Schedule;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -211,6 +212,12 @@ public class Monitors {
         monitor.maxRuntimeMs = spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis();
         monitor.channelIds = new ArrayList<>(spec.channels());
         spec.rules().applyTo(monitor);
+        String maintenance = Maintenance.of(spec.maintenance()).toJson();
+        if (!maintenance.equals(monitor.maintenance) || monitor.maintenanceFrom == null) {
+            // changed windows apply from the request on, never to the past
+            monitor.maintenance = maintenance;
+            monitor.maintenanceFrom = now;
+        }
         monitor.updatedAt = now;
     }
 
@@ -226,7 +233,8 @@ public class Monitors {
                 && Objects.equals(probe.cronExpression, monitor.cronExpression) && Objects.equals(probe.timezone, monitor.timezone)
                 && grace.toMillis() == monitor.graceMs
                 && Objects.equals(spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis(), monitor.maxRuntimeMs)
-                && spec.rules().equals(MonitorSpec.RunRules.of(monitor));
+                && spec.rules().equals(MonitorSpec.RunRules.of(monitor))
+                && Maintenance.of(spec.maintenance()).toJson().equals(monitor.maintenance);
         if (!same) {
             throw new ConflictException("The " + PIPELINE_SLUG + " monitor is Vigil's own: only its channels can be changed.");
         }

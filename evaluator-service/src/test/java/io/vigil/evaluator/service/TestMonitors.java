@@ -62,6 +62,16 @@ public class TestMonitors {
         return find(id);
     }
 
+    /** Gives the monitor these maintenance windows from {@code from} on, as a PUT of them would. */
+    @Transactional
+    public Monitor setMaintenance(UUID id, List<io.vigil.evaluator.Maintenance.Window> windows, Instant from) {
+        Monitor m = Monitor.findLocked(id);
+        m.maintenance = io.vigil.evaluator.Maintenance.of(windows).toJson();
+        m.maintenanceFrom = from;
+        lifecycle.reconfigured(m);
+        return m;
+    }
+
     /** How many of the monitor's pings wait in {@code held_ping}. */
     @Transactional
     public long heldPings(UUID id) {

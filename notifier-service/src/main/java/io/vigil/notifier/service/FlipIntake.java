@@ -44,6 +44,8 @@ import org.hibernate.Session;
  * <ul>
  *   <li>to LATE or DOWN: every channel of the monitor whose notifyOn holds the status;</li>
  *   <li>to UP: only channels whose notifyOn holds UP and that were alerted about the problem it ends;</li>
+ *   <li>to MAINTENANCE, and out of it at a window's end (to UP or NEW): only channels whose notifyOn holds
+ *   MAINTENANCE (never as a recovery: a DOWN that a window ended gets none);</li>
  *   <li>to PAUSED from DOWN (paused or deleted): a "no longer watched" notice to the channels alerted
  *   about the problem;</li>
  *   <li>any flip cancels the monitor's pending reminders.</li>
@@ -295,7 +297,16 @@ public class FlipIntake {
                     }
                 }
             }
-            case UP -> {
+            case MAINTENANCE -> created += toMaintenanceChannels(flip, named, now, batch);
+            case UP, NEW -> {
+                if (flip.previousStatus() == Status.MAINTENANCE) {
+                    // a window's end: news for the channels that follow maintenance, never a recovery
+                    created += toMaintenanceChannels(flip, named, now, batch);
+                    break;
+                }
+                if (flip.status() == Status.NEW) {
+                    break;
+                }
                 batch.flush(em);
                 for (Channel channel : live(named, batch)) {
                     if (channel.notifies(Status.UP) && alertedAboutProblem(flip, channel.id())) {
@@ -320,7 +331,21 @@ public class FlipIntake {
         return created;
     }
 
-    /** The sequence of the monitor's last OK flip (UP, NEW or PAUSED) before this one: the problem starts after it. */
+    /** A flip into or out of maintenance: an alert to each channel whose notifyOn holds MAINTENANCE, and to no other. */
+    private int toMaintenanceChannels(MonitorFlipped flip, List<UUID> named, Instant now, Batch batch) {
+        int created = 0;
+        for (Channel channel : live(named, batch)) {
+            if (channel.notifies(Status.MAINTENANCE)) {
+                created += create(flip, channel, DeliveryKind.ALERT, now, batch);
+            }
+        }
+        return created;
+    }
+
+    /**
+     * The sequence of the monitor's last OK flip (UP, NEW, PAUSED or MAINTENANCE) before this one: the problem starts
+     * after it, so a window ends the problem it began in and a later UP is no recovery from it.
+     */
     private long problemStart(MonitorFlipped flip) {
         Long last = Flip.findLastOkSequenceBefore(flip.monitor().id(), flip.sequence());
         return last == null ? Long.MIN_VALUE : last;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.contracts.ChannelType;
+import io.vigil.contracts.Status;
 import io.vigil.notifier.Channel;
 import io.vigil.notifier.DeliveryKind;
 import io.vigil.notifier.Notification;
@@ -135,7 +136,9 @@ public class GoogleChatSender implements ChannelSender {
             case DIGEST -> n.entries().size() + " monitors";
             case TEST -> "Vigil test message";
             case NOTICE -> "No longer watched";
-            default -> n.problem() ? "Problem: " + n.status() : "Recovered: " + n.status();
+            default -> n.status() == Status.MAINTENANCE ? "In maintenance"
+                    : n.previousStatus() == Status.MAINTENANCE ? "Maintenance over: " + n.status()
+                    : n.problem() ? "Problem: " + n.status() : "Recovered: " + n.status();
         };
     }
 

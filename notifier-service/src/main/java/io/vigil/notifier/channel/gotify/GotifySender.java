@@ -76,6 +76,6 @@ public class GotifySender implements ChannelSender {
         if (n.kind() == DeliveryKind.NOTICE || n.kind() == DeliveryKind.TEST) {
             return 4;
         }
-        return n.status() == Status.DOWN ? 8 : n.status() == Status.LATE ? 6 : 4;
+        return n.status() == Status.DOWN ? 8 : n.status() == Status.LATE ? 6 : n.status() == Status.MAINTENANCE ? 2 : 4;
     }
 }

@@ -76,6 +76,9 @@ public class NtfySender implements ChannelSender {
         if (n.kind() == DeliveryKind.NOTICE || n.status() == Status.LATE) {
             return "warning";
         }
+        if (n.status() == Status.MAINTENANCE) {
+            return "wrench";
+        }
         return n.problem() ? "rotating_light" : "white_check_mark";
     }
 
@@ -87,6 +90,6 @@ public class NtfySender implements ChannelSender {
         if (n.kind() == DeliveryKind.NOTICE || n.kind() == DeliveryKind.TEST) {
             return 3;
         }
-        return n.status() == Status.DOWN ? 5 : n.status() == Status.LATE ? 4 : 3;
+        return n.status() == Status.DOWN ? 5 : n.status() == Status.LATE ? 4 : n.status() == Status.MAINTENANCE ? 2 : 3;
     }
 }

@@ -94,9 +94,13 @@ public class OpsgenieSender implements ChannelSender {
         return "vigil-" + monitorId;
     }
 
-    /** True when the notification closes the monitor's alert (a recovery or a notice) rather than creating it. */
+    /**
+     * True when the notification closes the monitor's alert (a recovery, a notice, a MAINTENANCE alert or a window's
+     * end) rather than creating it.
+     */
     public static boolean closes(Notification n) {
-        return n.kind() == DeliveryKind.NOTICE || (n.kind() != DeliveryKind.TEST && n.status() == Status.UP);
+        return n.kind() == DeliveryKind.NOTICE || (n.kind() != DeliveryKind.TEST
+                && (n.status() == Status.UP || n.status() == Status.MAINTENANCE || n.status() == Status.NEW));
     }
 
     /** The create-alert request: at {@code priority}, a test at P5. */

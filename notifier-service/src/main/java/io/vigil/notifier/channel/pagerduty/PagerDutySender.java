@@ -24,7 +24,8 @@ import java.util.concurrent.CompletionStage;
  * {@code critical}, a LATE alert a {@code trigger} with severity {@code warning}; the payload carries the summary (at
  * most {@value #SUMMARY_LIMIT} characters), the monitor's link as {@code source}, the flip's time and the facts with
  * the last ping body as {@code custom_details}. A recovery, and a "no longer watched" notice (Vigil sends nothing more
- * about the monitor), is a {@code resolve} of the same key. A test is a {@code trigger} with severity {@code info} and
+ * about the monitor), is a {@code resolve} of the same key; so are a MAINTENANCE alert and a window's end (a monitor
+ * in maintenance is no incident). A test is a {@code trigger} with severity {@code info} and
  * the key {@code vigil-test-<channel id>}, left open (repeated tests join it). Text is plain (PagerDuty shows it as
  * written), so JSON escaping is all it needs. PagerDuty answers 202; a 400 (a bad event or routing key) is permanent,
  * 429 and 5xx are retried.
@@ -109,7 +110,8 @@ public class PagerDutySender implements ChannelSender {
     }
 
     private static boolean resolves(Notification n) {
-        return n.kind() == DeliveryKind.NOTICE || (n.kind() != DeliveryKind.TEST && n.status() == Status.UP);
+        return n.kind() == DeliveryKind.NOTICE || (n.kind() != DeliveryKind.TEST
+                && (n.status() == Status.UP || n.status() == Status.MAINTENANCE || n.status() == Status.NEW));
     }
 
     private static String severity(Notification n) {

@@ -150,7 +150,12 @@ public class TeamsSender implements ChannelSender {
         if (n.kind() == DeliveryKind.NOTICE) {
             return "Default";
         }
-        return n.status() == Status.DOWN ? "Attention" : n.status() == Status.LATE ? "Warning" : "Good";
+        return switch (n.status()) {
+            case DOWN -> "Attention";
+            case LATE -> "Warning";
+            case MAINTENANCE -> "Accent";
+            default -> "Good";
+        };
     }
 
     /** Escapes the markdown Adaptive Card TextBlocks interpret. */
