@@ -14,7 +14,7 @@ import java.util.UUID;
  * A monitor as the admin API shows it (API.md section 3): writable fields first, then the server's.
  * {@code token}, {@code pingUrl}, {@code badgeUrl} and {@code tagBadgeUrls} are left out for read-only keys.
  */
-@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "token",
+@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "dependsOn", "token",
         "id", "status", "running", "lastPingAt", "nextDueAt", "lastDuration", "pingCount", "error", "pingUrl",
         "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -27,6 +27,7 @@ public record MonitorJson(
         String grace,
         String maxRuntime,
         List<UUID> channels,
+        List<UUID> dependsOn,
         @JsonInclude(JsonInclude.Include.NON_NULL) String token,
         UUID id,
         String status,
@@ -89,7 +90,7 @@ public record MonitorJson(
         return new MonitorJson(monitor.name, monitor.slug, monitor.description, List.copyOf(monitor.tags), schedule,
                 Durations.format(Duration.ofMillis(monitor.graceMs)),
                 monitor.maxRuntimeMs == null ? null : Durations.format(Duration.ofMillis(monitor.maxRuntimeMs)),
-                List.copyOf(monitor.channelIds), full ? monitor.token : null,
+                List.copyOf(monitor.channelIds), List.copyOf(monitor.dependsOn), full ? monitor.token : null,
                 monitor.id, monitor.status.name(), monitor.running, Times.format(monitor.lastPingAt),
                 Times.format(monitor.dueAt),
                 monitor.lastDurationMs == null ? null : Durations.format(Duration.ofMillis(monitor.lastDurationMs)),

@@ -14,6 +14,7 @@ import io.vigil.evaluator.Schedule;
 import io.vigil.evaluator.config.AdminApiConfig;
 import io.vigil.evaluator.service.History;
 import io.vigil.evaluator.service.Badges;
+import io.vigil.evaluator.service.Dependencies;
 import io.vigil.evaluator.service.MonitorSpec;
 import io.vigil.evaluator.service.Monitors;
 import io.vigil.evaluator.service.Pages;
@@ -92,12 +93,13 @@ public class MonitorResource {
 
     /** A status change (API.md section 2). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    @JsonPropertyOrder({"id", "at", "from", "to", "reason", "detectedAt"})
-    public record FlipJson(UUID id, String at, String from, String to, String reason, String detectedAt) {
+    @JsonPropertyOrder({"id", "at", "from", "to", "reason", "detectedAt", "suppressedBy", "releasedAt"})
+    public record FlipJson(UUID id, String at, String from, String to, String reason, String detectedAt, UUID suppressedBy,
+                           String releasedAt) {
 
         static FlipJson of(Flip flip) {
             return new FlipJson(flip.id, Times.format(flip.at), flip.fromStatus.name(), flip.toStatus.name(), flip.reason,
-                    Times.format(flip.detectedAt));
+                    Times.format(flip.detectedAt), flip.suppressedBy, Times.format(flip.releasedAt));
         }
     }
 
@@ -113,14 +115,14 @@ public class MonitorResource {
 
     /** A notification with every attempt (API.md section 3). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    @JsonPropertyOrder({"id", "flipId", "channelId", "channelType", "kind", "status", "attempts"})
+    @JsonPropertyOrder({"id", "flipId", "channelId", "channelType", "kind", "status", "attempts", "suppressedBy"})
     public record NotificationJson(UUID id, UUID flipId, UUID channelId, String channelType, String kind, String status,
-                                   List<AttemptJson> attempts) {
+                                   List<AttemptJson> attempts, UUID suppressedBy) {
 
         static NotificationJson of(History.NotificationWithAttempts entry) {
             var n = entry.notification();
             return new NotificationJson(n.id, n.flipId, n.channelId, n.channelType, n.kind, n.status,
-                    entry.attempts().stream().map(AttemptJson::of).toList());
+                    entry.attempts().stream().map(AttemptJson::of).toList(), n.suppressedBy);
         }
     }
 
@@ -143,7 +145,7 @@ public class MonitorResource {
             + "\"createdAt\":\"2026-11-01T09:00:00.000Z\",\"updatedAt\":\"2026-11-01T09:00:00.000Z\"}";
 
     private static final Set<String> WRITABLE = Set.of("name", "slug", "description", "tags", "schedule", "grace",
-            "maxRuntime", "channels", "token");
+            "maxRuntime", "channels", "token", "dependsOn");
     /** A cron expression must fire within this long (30 February never does; 29 February does). */
     private static final Duration CRON_HORIZON = Duration.ofDays(5 * 366);
 
@@ -427,7 +429,40 @@ public class MonitorResource {
             token = null;
         }
         return new MonitorSpec(name, slug, description, List.copyOf(tags), schedule, grace, maxRuntime, channels, token,
-                input.errors());
+                dependsOn(input), input.errors());
+    }
+
+    /** {@code dependsOn}: a list of monitor ids, at most {@value Dependencies#MAX_PARENTS}; every problem names the field. */
+    private static List<UUID> dependsOn(Input input) {
+        JsonNode node = input.raw("dependsOn");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            input.error("dependsOn", "must be a list of monitor ids");
+            return List.of();
+        }
+        if (node.size() > Dependencies.MAX_PARENTS) {
+            input.error("dependsOn", "may hold at most " + Dependencies.MAX_PARENTS + " monitor ids");
+            return List.of();
+        }
+        List<UUID> parents = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            try {
+                if (!item.isTextual() || item.asText().length() != 36) {
+                    throw new IllegalArgumentException();
+                }
+                UUID parent = UUID.fromString(item.asText());
+                if (!parents.contains(parent)) {
+                    parents.add(parent);
+                }
+            } catch (IllegalArgumentException e) {
+                input.error("dependsOn", "item " + i + " is not a monitor id");
+                return List.of();
+            }
+        }
+        return parents;
     }
 
     private static Schedule schedule(Input input, Instant now) {

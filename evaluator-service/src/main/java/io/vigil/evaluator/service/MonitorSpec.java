@@ -14,9 +14,10 @@ import java.util.UUID;
  * @param grace      null: the schedule's default grace
  * @param maxRuntime null: grace bounds a run
  * @param token      null: generated (create) or kept (replace)
+ * @param dependsOn  the parent monitors' ids (checked by {@link Dependencies}); empty: none
  * @param errors     problems already found
  */
 public record MonitorSpec(String name, String slug, String description, List<String> tags, Schedule schedule,
                           Duration grace, Duration maxRuntime, List<UUID> channels, String token,
-                          List<FieldError> errors) {
+                          List<UUID> dependsOn, List<FieldError> errors) {
 }
