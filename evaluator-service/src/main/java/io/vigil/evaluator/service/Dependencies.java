@@ -142,6 +142,35 @@ public class Dependencies {
         }
     }
 
+    /**
+     * {@code ids} (a batch's monitors) in an order where each comes after its parents among them, the rest as given: a
+     * batch that fails a parent and its dependents together records the parent's DOWN first, so the dependents' are
+     * held. {@code found} holds the monitors read (a deleted one is absent).
+     */
+    public static List<UUID> parentsFirst(Collection<UUID> ids, Map<UUID, Monitor> found) {
+        List<UUID> out = new ArrayList<>(ids.size());
+        Set<UUID> seen = new HashSet<>();
+        for (UUID id : ids) {
+            visit(id, found, seen, out);
+        }
+        return out;
+    }
+
+    private static void visit(UUID id, Map<UUID, Monitor> found, Set<UUID> seen, List<UUID> out) {
+        if (!seen.add(id)) {
+            return;
+        }
+        Monitor monitor = found.get(id);
+        if (monitor != null) {
+            for (UUID parent : monitor.dependsOn) {
+                if (found.containsKey(parent)) {
+                    visit(parent, found, seen, out);
+                }
+            }
+        }
+        out.add(id);
+    }
+
     @SuppressWarnings("unchecked")
     private Map<UUID, Status> recordedHere() {
         Map<UUID, Status> here = (Map<UUID, Status>) transactions.getResource(RECORDED);

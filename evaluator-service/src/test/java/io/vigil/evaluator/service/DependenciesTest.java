@@ -201,4 +201,31 @@ class DependenciesTest {
         assertThat(relayed(dependent).subList(1, 3)).allSatisfy(f -> assertThat(f.suppressedBy()).isEqualTo(parent));
         assertThat(monitors.flips(dependent).get(2).held).isTrue();
     }
+
+    @Test
+    void aParentAndItsDependentFailingInOneBatchGiveOnlyTheParentsAlerts() {
+        UUID parent = create("disk", "2s", "PT1H", List.of());
+        int partition = monitors.find(parent).kafkaPartition;
+        UUID dependent = create("job", "2s", "PT1H", List.of(parent));
+        while (monitors.find(dependent).kafkaPartition != partition) {
+            dependent = create("job", "2s", "PT1H", List.of(parent));
+        }
+        UUID child = dependent;
+        succeed(parent);
+        succeed(child);
+        // both past due with the partition's watermark held: their fail pings wait, then are applied in one batch
+        EngineFixture.hold(partition);
+        await().atMost(Duration.ofSeconds(5)).until(() -> monitors.find(child).dueAt.isBefore(Instant.now().minusMillis(100))
+                && monitors.find(parent).dueAt.isBefore(Instant.now().minusMillis(100)));
+        send(ping(child, PingType.FAIL, now()));
+        send(ping(parent, PingType.FAIL, now()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> monitors.heldPings(child) == 1 && monitors.heldPings(parent) == 1);
+        EngineFixture.releaseAll();
+
+        awaitStatus(child, Status.DOWN);
+        awaitStatus(parent, Status.DOWN);
+        assertThat(monitors.flips(parent)).extracting(f -> f.suppressedBy).containsOnlyNulls();
+        assertThat(monitors.flips(child)).extracting(f -> f.toStatus).containsExactly(Status.UP, Status.LATE, Status.DOWN);
+        assertThat(monitors.flips(child).subList(1, 3)).allSatisfy(f -> assertThat(f.suppressedBy).isEqualTo(parent));
+    }
 }
