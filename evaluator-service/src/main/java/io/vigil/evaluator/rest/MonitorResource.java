@@ -135,7 +135,8 @@ public class MonitorResource {
             + "\"token\":\"5c2a7c4e-3b8f-4a1d-9e6f-0d7b2c9a1e44\"}";
     static final String EXAMPLE_MONITOR = "{\"name\":\"nightly-backup\",\"slug\":\"nightly-backup\",\"description\":null,"
             + "\"tags\":[\"prod\",\"db\"],\"schedule\":{\"type\":\"interval\",\"every\":\"PT24H\"},\"grace\":\"PT1H\","
-            + "\"maxRuntime\":\"PT2H\",\"channels\":[\"0b6f3a52-5d0c-4f7e-8f8e-2a4c1d9b7e31\"],\"token\":\"kQ8vY2mN4pR7sT1uW3xZ5aB9cD0\","
+            + "\"maxRuntime\":\"PT2H\",\"channels\":[\"0b6f3a52-5d0c-4f7e-8f8e-2a4c1d9b7e31\"],\"dependsOn\":[],"
+            + "\"token\":\"kQ8vY2mN4pR7sT1uW3xZ5aB9cD0\","
             + "\"id\":\"8d0e4c1a-7b2f-4e6d-9a3c-5f1b2d7e9c40\",\"status\":\"UP\",\"running\":false,"
             + "\"lastPingAt\":\"2026-11-23T03:12:03.456Z\",\"nextDueAt\":\"2026-11-24T03:12:03.456Z\",\"lastDuration\":\"PT12M3S\","
             + "\"pingCount\":17,\"pingUrl\":\"http://localhost:8080/ping/kQ8vY2mN4pR7sT1uW3xZ5aB9cD0\","
@@ -252,7 +253,8 @@ public class MonitorResource {
     @Operation(summary = "Change some fields of a monitor", description = "RFC 7396 merge patch (null removes an optional field).")
     @RequestBody(content = @Content(mediaType = MergePatch.MEDIA_TYPE, examples = {
             @ExampleObject(name = "longer grace", value = "{\"grace\":\"PT2H\"}"),
-            @ExampleObject(name = "no max runtime, new tags", value = "{\"maxRuntime\":null,\"tags\":[\"prod\"]}")}))
+            @ExampleObject(name = "no max runtime, new tags", value = "{\"maxRuntime\":null,\"tags\":[\"prod\"]}"),
+            @ExampleObject(name = "depend on a parent", value = "{\"dependsOn\":[\"8d0e4c1a-7b2f-4e6d-9a3c-5f1b2d7e9c40\"]}")}))
     @APIResponse(responseCode = "200", description = "The monitor", content = @Content(schema = @Schema(implementation = MonitorJson.class)))
     @APIResponse(responseCode = "400", description = "Invalid fields")
     @APIResponse(responseCode = "404", description = "No such monitor")
