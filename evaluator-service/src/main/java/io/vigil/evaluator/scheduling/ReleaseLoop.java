@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 
 /**
@@ -68,7 +69,7 @@ public class ReleaseLoop {
         });
     }
 
-    private java.time.Instant pass() {
+    private Instant pass() {
         int limit = config.sweepBatch();
         HeldAlerts.Pass pass = held.releaseDue(limit);
         if (pass.candidates() == limit && pass.settled() > 0) {

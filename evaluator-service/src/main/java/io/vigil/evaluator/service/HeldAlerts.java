@@ -9,11 +9,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -99,13 +96,5 @@ public class HeldAlerts {
                             OR EXISTS (SELECT 1 FROM flip WHERE monitor_id = ?1 AND from_status = 'DOWN' AND detected_at >= ?2)""")
                 .setParameter(1, flip.suppressedBy).setParameter(2, flip.detectedAt).getSingleResult();
         return Boolean.TRUE.equals(answer);
-    }
-
-    /** The monitors holding a DOWN alert for a parent, for tests and operators. */
-    @Transactional
-    public Set<UUID> holding() {
-        @SuppressWarnings("unchecked")
-        List<UUID> ids = em.createNativeQuery("SELECT DISTINCT monitor_id FROM flip WHERE held", UUID.class).getResultList();
-        return new TreeSet<>(new ArrayList<>(ids));
     }
 }
