@@ -18,6 +18,8 @@ import java.util.UUID;
  * @param outcome      this attempt: {@code delivered}, {@code retry} or {@code failed}
  * @param httpStatus   the target's HTTP status, or null
  * @param error        why it failed, for people; never a secret
+ * @param suppressedBy on a notification held because a parent monitor was LATE or DOWN (status {@code SUPPRESSED},
+ *                     outcome {@code suppressed}, nothing sent): that parent's id; else null
  */
 public record DeliveryAttempted(
         int version,
@@ -34,7 +36,8 @@ public record DeliveryAttempted(
         Integer httpStatus,
         String error,
         long durationMs,
-        @JsonInclude(JsonInclude.Include.NON_NULL) ConfigChange configChange) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) ConfigChange configChange,
+        @JsonInclude(JsonInclude.Include.NON_NULL) UUID suppressedBy) {
 
     public static final int SCHEMA = 1;
 
@@ -57,7 +60,15 @@ public record DeliveryAttempted(
     /** This outcome, carrying {@code change} (null: none). */
     public DeliveryAttempted withConfigChange(ConfigChange change) {
         return new DeliveryAttempted(version, eventId, deliveryId, flipId, monitorId, channelId, channelType, kind, status, at,
-                outcome, httpStatus, error, durationMs, change);
+                outcome, httpStatus, error, durationMs, change, suppressedBy);
+    }
+
+    /** An outcome that moved nothing and was not suppressed, with {@code configChange} (null: none). */
+    public DeliveryAttempted(int version, UUID eventId, UUID deliveryId, UUID flipId, UUID monitorId, UUID channelId,
+                             ChannelType channelType, String kind, String status, Instant at, String outcome,
+                             Integer httpStatus, String error, long durationMs, ConfigChange configChange) {
+        this(version, eventId, deliveryId, flipId, monitorId, channelId, channelType, kind, status, at, outcome, httpStatus,
+                error, durationMs, configChange, null);
     }
 
     /** An outcome that moved nothing. */
@@ -65,6 +76,6 @@ public record DeliveryAttempted(
                              ChannelType channelType, String kind, String status, Instant at, String outcome,
                              Integer httpStatus, String error, long durationMs) {
         this(version, eventId, deliveryId, flipId, monitorId, channelId, channelType, kind, status, at, outcome, httpStatus,
-                error, durationMs, null);
+                error, durationMs, null, null);
     }
 }

@@ -23,6 +23,10 @@ import java.util.UUID;
  * @param link         the monitor in the admin API
  * @param lastPingBody the last ping's body as text, at most 1000 characters, or null
  * @param channels     the monitor's channels when it flipped
+ * @param suppressedBy the parent monitor ({@code dependsOn}) that was LATE or DOWN when this LATE or DOWN was recorded:
+ *                     its alerts are held (recorded, not sent); null when nothing held it
+ * @param releaseOf    on a held DOWN's alert sent once its parents are no longer LATE or DOWN: the held flip's id (this
+ *                     record has its own {@code eventId} and the held flip's {@code sequence}); null on a flip
  */
 public record MonitorFlipped(
         int version,
@@ -39,9 +43,19 @@ public record MonitorFlipped(
         Duration downtime,
         String link,
         String lastPingBody,
-        List<UUID> channels) {
+        List<UUID> channels,
+        UUID suppressedBy,
+        UUID releaseOf) {
 
     public static final int SCHEMA = 1;
+
+    /** A flip that nothing held and that releases nothing (the record as it was before dependencies). */
+    public MonitorFlipped(int version, UUID eventId, long sequence, MonitorRef monitor, Status previousStatus, Status status,
+                          String reason, String reasonText, Instant occurredAt, Instant detectedAt, Instant lastPingAt,
+                          Duration downtime, String link, String lastPingBody, List<UUID> channels) {
+        this(version, eventId, sequence, monitor, previousStatus, status, reason, reasonText, occurredAt, detectedAt,
+                lastPingAt, downtime, link, lastPingBody, channels, null, null);
+    }
 
     /** The monitor as alerts name it. */
     public record MonitorRef(UUID id, String name, String slug, List<String> tags) {

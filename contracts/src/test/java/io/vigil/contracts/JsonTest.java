@@ -51,6 +51,41 @@ class JsonTest {
     }
 
     @Test
+    void aFlipWrittenBeforeDependenciesReadsAsNotHeld() {
+        MonitorFlipped old = new MonitorFlipped(1, UUID.randomUUID(), 3, new MonitorFlipped.MonitorRef(UUID.randomUUID(), "a",
+                "a", List.of()), Status.UP, Status.DOWN, "fail", "failure signal", Instant.EPOCH, Instant.EPOCH, null, null,
+                "http://x", null, List.of());
+        String json = new String(Json.write(old));
+        assertThat(json).doesNotContain("suppressedBy", "releaseOf");
+        MonitorFlipped back = Json.read(json.getBytes(), MonitorFlipped.class);
+        assertThat(back).isEqualTo(old);
+        assertThat(back.suppressedBy()).isNull();
+        assertThat(back.releaseOf()).isNull();
+    }
+
+    @Test
+    void aHeldFlipAndItsReleaseKeepTheirParentAndHeldFlip() {
+        UUID parent = UUID.randomUUID();
+        UUID held = UUID.randomUUID();
+        MonitorFlipped release = new MonitorFlipped(1, UUID.randomUUID(), 3, new MonitorFlipped.MonitorRef(UUID.randomUUID(),
+                "a", "a", List.of()), Status.UP, Status.DOWN, "fail", "failure signal (held while db was down)", Instant.EPOCH,
+                Instant.EPOCH, null, null, "http://x", null, List.of(), parent, held);
+        MonitorFlipped back = Json.read(Json.write(release), MonitorFlipped.class);
+        assertThat(back.suppressedBy()).isEqualTo(parent);
+        assertThat(back.releaseOf()).isEqualTo(held);
+    }
+
+    @Test
+    void aDeliveryOutcomeWrittenBeforeDependenciesReadsAsNotSuppressed() {
+        String json = "{\"version\":1,\"eventId\":\"" + UUID.randomUUID() + "\",\"deliveryId\":\"" + UUID.randomUUID()
+                + "\",\"kind\":\"alert\",\"status\":\"SENT\",\"at\":\"2026-11-23T10:15:30.123Z\",\"outcome\":\"delivered\","
+                + "\"durationMs\":5}";
+        DeliveryAttempted back = Json.read(json.getBytes(), DeliveryAttempted.class);
+        assertThat(back.suppressedBy()).isNull();
+        assertThat(back.status()).isEqualTo("SENT");
+    }
+
+    @Test
     void malformedRecordIsAnIllegalArgument() {
         assertThatThrownBy(() -> Json.read("{".getBytes(), MonitorRegistered.class))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -163,6 +164,71 @@ class MonitorRulesIT {
         assertThat(Instant.parse(heard.get(2).get("occurredAt").asText())).as("due one period after the end, plus grace")
                 .isEqualTo(end.plusSeconds(3));
         assertThat(status(id)).isEqualTo("DOWN");
+    }
+
+    /**
+     * Dependencies: a parent and three dependents on one webhook channel. The parent goes DOWN, then the dependents:
+     * only the parent's DOWN alerts (the dependents' are held, shown as SUPPRESSED with the parent). One dependent
+     * recovers meanwhile and sends nothing; when the parent is UP again, the two still DOWN alert once each, saying
+     * which parent held them.
+     */
+    @Test
+    void dependentsOfADownParentAlertOnlyIfStillDownWhenItIsBack() {
+        String suffix = unique();
+        String channel = webhook(suffix, List.of("DOWN", "UP"));
+        Map<String, Object> schedule = Map.of("type", "interval", "every", "PT1H");
+        JsonNode parent = admin.post("/monitors", Map.of("name", "db-" + suffix, "schedule", schedule, "channels", List.of(channel)));
+        String parentId = parent.get("id").asText();
+        List<JsonNode> dependents = new ArrayList<>();
+        for (String name : List.of("app-", "web-", "api-")) {
+            dependents.add(admin.post("/monitors", Map.of("name", name + suffix, "schedule", schedule,
+                    "channels", List.of(channel), "dependsOn", List.of(parentId))));
+        }
+        assertThat(dependents.get(0).get("dependsOn").get(0).asText()).isEqualTo(parentId);
+        String parentUrl = parent.get("pingUrl").asText();
+        assertThat(ping(parentUrl)).isEqualTo(200);
+        dependents.forEach(d -> assertThat(ping(d.get("pingUrl").asText())).isEqualTo(200));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(status(parentId))
+                && dependents.stream().allMatch(d -> "UP".equals(status(d.get("id").asText()))));
+
+        assertThat(ping(parentUrl + "/fail")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DOWN".equals(status(parentId)));
+        dependents.forEach(d -> assertThat(ping(d.get("pingUrl").asText() + "/fail")).isEqualTo(200));
+        // every dependent's DOWN reached the notifier and was held there
+        await().atMost(Duration.ofSeconds(20)).until(() -> dependents.stream().allMatch(d -> {
+            JsonNode items = admin.get("/monitors/" + d.get("id").asText() + "/notifications").get("items");
+            return items.size() == 1 && "SUPPRESSED".equals(items.get(0).get("status").asText())
+                    && parentId.equals(items.get(0).get("suppressedBy").asText());
+        }));
+        JsonNode heldFlip = admin.get("/monitors/" + dependents.get(0).get("id").asText() + "/flips").get("items").get(0);
+        assertThat(heldFlip.get("to").asText()).isEqualTo("DOWN");
+        assertThat(heldFlip.get("suppressedBy").asText()).isEqualTo(parentId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard(suffix).size() >= 1);
+        assertThat(heard(suffix).stream().map(a -> a.get("status").asText()).toList()).containsExactly("DOWN");
+        assertThat(heard(suffix).get(0).get("monitor").get("id").asText()).isEqualTo(parentId);
+
+        JsonNode recovered = dependents.get(1);
+        assertThat(ping(recovered.get("pingUrl").asText())).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(status(recovered.get("id").asText())));
+        assertThat(ping(parentUrl)).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> heard(suffix).size() == 4);
+        List<JsonNode> alerts = heard(suffix);
+        assertThat(alerts.subList(1, 4)).extracting(a -> a.get("monitor").get("id").asText() + ":" + a.get("status").asText())
+                .containsExactlyInAnyOrder(parentId + ":UP", dependents.get(0).get("id").asText() + ":DOWN",
+                        dependents.get(2).get("id").asText() + ":DOWN");
+        alerts.stream().filter(a -> !parentId.equals(a.get("monitor").get("id").asText())).forEach(a ->
+                assertThat(a.get("reasonText").asText()).isEqualTo("failure signal (held while db-" + suffix + " was down)"));
+        // nothing more comes: the recovered dependent's held DOWN and its UP send nothing
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> heard(suffix).size() == 4);
+        assertThat(heard(suffix)).noneMatch(a -> recovered.get("id").asText().equals(a.get("monitor").get("id").asText()));
+    }
+
+    /** {@link #alerts}, once per eventId: a send repeated after a crash or a lost lease is the same alert. */
+    private static List<JsonNode> heard(String suffix) {
+        Map<String, JsonNode> distinct = new java.util.LinkedHashMap<>();
+        alerts(suffix).forEach(alert -> distinct.putIfAbsent(alert.get("eventId").asText(), alert));
+        return List.copyOf(distinct.values());
     }
 
     /** A short random suffix that keeps one test's names, slugs and receiver paths apart from another's. */

@@ -52,6 +52,17 @@ public class Flip extends PanacheEntityBase {
     @Column(name = "reason_text")
     public String reasonText;
 
+    /** The parent that was LATE or DOWN when this LATE or DOWN was recorded (its alerts were held), or null. */
+    @Column(name = "suppressed_by")
+    public UUID suppressedBy;
+
+    /** A held DOWN whose alert waits for every parent to be neither LATE nor DOWN. */
+    public boolean held;
+
+    /** When the held DOWN's alert was sent, or null. */
+    @Column(name = "released_at")
+    public Instant releasedAt;
+
     /** A monitor's flips, newest first (served by {@code GET /monitors/{id}/flips}). */
     public static List<Flip> newestFirst(UUID monitorId, int limit) {
         return find("monitorId = ?1 order by at desc, sequence desc", monitorId).page(0, limit).list();

@@ -77,6 +77,14 @@ public class Monitor extends PanacheEntityBase {
     @Column(name = "channel_ids")
     public List<UUID> channelIds = new ArrayList<>();
 
+    /**
+     * The monitors this one depends on ({@code dependsOn}): while one of them is LATE or DOWN, this monitor's LATE
+     * and DOWN are recorded but their alerts are held ({@code Dependencies}).
+     */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "depends_on")
+    public List<UUID> dependsOn = new ArrayList<>();
+
     public String token;
 
     @Column(name = "token_hash")

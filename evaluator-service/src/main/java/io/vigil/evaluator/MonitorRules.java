@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -380,6 +381,52 @@ public final class MonitorRules {
             }
         }
         m.nextAlertAt = nextAlert(m);
+    }
+
+    /**
+     * Dependencies: the parent that holds the alert of a dependent's flip to {@code to}, or null when it alerts as
+     * usual. Only LATE and DOWN are held, while a parent is DOWN (the first such in {@code dependsOn}) or else LATE
+     * (parents and dependents often miss the same deadline, and the parent's DOWN may be recorded a moment after the
+     * dependent's). A parent absent from {@code parents} (deleted) holds nothing.
+     */
+    public static UUID heldBy(List<UUID> dependsOn, Map<UUID, Status> parents, Status to) {
+        if (to != Status.LATE && to != Status.DOWN) {
+            return null;
+        }
+        UUID late = null;
+        for (UUID parent : dependsOn) {
+            Status status = parents.get(parent);
+            if (status == Status.DOWN) {
+                return parent;
+            }
+            if (status == Status.LATE && late == null) {
+                late = parent;
+            }
+        }
+        return late;
+    }
+
+    /** What becomes of a held DOWN alert, decided on the dependent's current state and its parents'. */
+    public enum HeldAlert {
+        /** A parent is still LATE or DOWN: keep holding. */
+        HOLD,
+        /** No parent is LATE or DOWN and the monitor is still DOWN from the held flip: send the alert now, once. */
+        SEND,
+        /** The monitor has flipped since (it recovered, was paused, went DOWN again): nothing is sent for it. */
+        DROP
+    }
+
+    /** The held DOWN of flip {@code heldSequence} of {@code m}, with its parents' statuses in {@code parents}. */
+    public static HeldAlert release(Monitor m, long heldSequence, Map<UUID, Status> parents) {
+        if (m.status != Status.DOWN || m.flipSequence != heldSequence) {
+            return HeldAlert.DROP;
+        }
+        return heldBy(m.dependsOn, parents, Status.DOWN) != null ? HeldAlert.HOLD : HeldAlert.SEND;
+    }
+
+    /** The reason text of a held DOWN's alert sent at release: "{@code <text> (held while <parent> was down)}". */
+    public static String releasedText(String reasonText, String parentName, boolean parentWasDown) {
+        return reasonText + " (held while " + parentName + " was " + (parentWasDown ? "down" : "late") + ")";
     }
 
     /**

@@ -36,8 +36,12 @@ public class Notification extends PanacheEntityBase {
     /** {@code alert}, {@code reminder}, {@code digest}, {@code notice} or {@code test}. */
     public String kind;
 
-    /** {@code PENDING}, {@code SENT} or {@code FAILED}. */
+    /** {@code PENDING}, {@code SENT}, {@code FAILED} or {@code SUPPRESSED}. */
     public String status;
+
+    /** On a notification held while a parent was LATE or DOWN (status {@code SUPPRESSED}): that parent. */
+    @Column(name = "suppressed_by")
+    public UUID suppressedBy;
 
     /** The newest attempt's time. */
     @Column(name = "last_at")

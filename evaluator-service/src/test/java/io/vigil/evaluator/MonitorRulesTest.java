@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -980,5 +981,67 @@ class MonitorRulesTest {
             advance(m, at(151));
             assertFlips("UP>MAINTENANCE maintenance @" + t(150));
         }
+    }
+
+    // Dependencies: which parent holds a dependent's alert, and what becomes of a held DOWN.
+
+    private static final UUID DB = UUID.randomUUID();
+    private static final UUID NET = UUID.randomUUID();
+
+    @Test
+    void aDependentsLateAndDownAreHeldWhileAParentIsDownThenLate() {
+        List<UUID> parents = List.of(NET, DB);
+        assertThat(MonitorRules.heldBy(parents, Map.of(NET, Status.UP, DB, Status.DOWN), Status.DOWN)).isEqualTo(DB);
+        assertThat(MonitorRules.heldBy(parents, Map.of(NET, Status.LATE, DB, Status.UP), Status.LATE)).isEqualTo(NET);
+        // a DOWN parent is named before a LATE one, whatever their order
+        assertThat(MonitorRules.heldBy(parents, Map.of(NET, Status.LATE, DB, Status.DOWN), Status.DOWN)).isEqualTo(DB);
+    }
+
+    @Test
+    void aDependentAlertsAsUsualWhenNoParentIsLateOrDown() {
+        List<UUID> parents = List.of(NET, DB);
+        for (Status parent : List.of(Status.NEW, Status.UP, Status.PAUSED)) {
+            assertThat(MonitorRules.heldBy(parents, Map.of(NET, parent, DB, Status.UP), Status.DOWN)).isNull();
+        }
+        // a deleted parent holds nothing; nor does a monitor with no parents
+        assertThat(MonitorRules.heldBy(parents, Map.of(), Status.DOWN)).isNull();
+        assertThat(MonitorRules.heldBy(List.of(), Map.of(), Status.DOWN)).isNull();
+    }
+
+    @Test
+    void onlyLateAndDownAreHeld() {
+        for (Status to : List.of(Status.UP, Status.NEW, Status.PAUSED)) {
+            assertThat(MonitorRules.heldBy(List.of(DB), Map.of(DB, Status.DOWN), to)).isNull();
+        }
+    }
+
+    @Test
+    void aHeldDownIsSentOnceEveryParentIsNeitherLateNorDownIfStillDownFromIt() {
+        Monitor m = inState(Status.DOWN);
+        m.dependsOn = List.of(NET, DB);
+        long held = m.flipSequence;
+        assertThat(MonitorRules.release(m, held, Map.of(NET, Status.UP, DB, Status.DOWN))).isEqualTo(MonitorRules.HeldAlert.HOLD);
+        assertThat(MonitorRules.release(m, held, Map.of(NET, Status.LATE, DB, Status.UP))).isEqualTo(MonitorRules.HeldAlert.HOLD);
+        assertThat(MonitorRules.release(m, held, Map.of(NET, Status.UP, DB, Status.UP))).isEqualTo(MonitorRules.HeldAlert.SEND);
+        assertThat(MonitorRules.release(m, held, Map.of(NET, Status.PAUSED))).isEqualTo(MonitorRules.HeldAlert.SEND);
+    }
+
+    @Test
+    void aHeldDownOfAMonitorThatFlippedSinceSendsNothing() {
+        Monitor m = inState(Status.DOWN);
+        m.dependsOn = List.of(DB);
+        long held = m.flipSequence;
+        apply(m, ping(PingType.SUCCESS, at(10)));
+        assertThat(MonitorRules.release(m, held, Map.of(DB, Status.UP))).isEqualTo(MonitorRules.HeldAlert.DROP);
+        apply(m, ping(PingType.FAIL, at(20)));
+        // DOWN again, but from a later flip: the held one is not the outage it is in
+        assertThat(MonitorRules.release(m, held, Map.of(DB, Status.UP))).isEqualTo(MonitorRules.HeldAlert.DROP);
+    }
+
+    @Test
+    void aReleasedAlertSaysWhichParentHeldIt() {
+        assertThat(MonitorRules.releasedText("failure signal", "db", true)).isEqualTo("failure signal (held while db was down)");
+        assertThat(MonitorRules.releasedText("missed check-in: due 10:00:00Z, grace 5m", "db", false))
+                .isEqualTo("missed check-in: due 10:00:00Z, grace 5m (held while db was late)");
     }
 }

@@ -9,5 +9,10 @@ public enum DeliveryStatus {
     SENT,
     FAILED,
     /** No longer wanted (a reminder overtaken by a later flip). */
-    CANCELLED
+    CANCELLED,
+    /**
+     * Never sent: the monitor's LATE or DOWN was recorded while a parent it depends on was LATE or DOWN (the flip's
+     * {@code suppressedBy}). Does not count as alerting the channel, so the recovery that ends it sends nothing either.
+     */
+    SUPPRESSED
 }

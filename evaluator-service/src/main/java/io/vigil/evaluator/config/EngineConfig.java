@@ -56,6 +56,13 @@ public interface EngineConfig {
     @WithDefault("5s")
     Duration safetyPoll();
 
+    /**
+     * How often the release pass of dependencies looks for held DOWN alerts whose parents are back, when no recovery
+     * on this instance woke it.
+     */
+    @WithDefault("1s")
+    Duration releasePoll();
+
     /** Monitors claimed per sweep transaction. */
     @WithDefault("500")
     int sweepBatch();

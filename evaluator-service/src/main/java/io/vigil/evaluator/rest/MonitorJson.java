@@ -18,8 +18,8 @@ import java.util.UUID;
  * A monitor as the admin API shows it (API.md section 3): writable fields first, then the server's.
  * {@code token}, {@code pingUrl}, {@code badgeUrl} and {@code tagBadgeUrls} are left out for read-only keys.
  */
-@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "maintenance",
-        "failureThreshold", "recoveryThreshold", "minRuntime", "minInterval", "manualResume", "token",
+@JsonPropertyOrder({"name", "slug", "description", "tags", "schedule", "grace", "maxRuntime", "channels", "dependsOn",
+        "maintenance", "failureThreshold", "recoveryThreshold", "minRuntime", "minInterval", "manualResume", "token",
         "id", "status", "running", "lastPingAt", "nextDueAt", "nextMaintenance", "lastDuration", "pingCount",
         "consecutiveFailures", "consecutiveSuccesses", "pausedUntil", "error", "pingUrl",
         "badgeUrl", "tagBadgeUrls", "createdAt", "updatedAt"})
@@ -33,6 +33,7 @@ public record MonitorJson(
         String grace,
         String maxRuntime,
         List<UUID> channels,
+        List<UUID> dependsOn,
         JsonNode maintenance,
         int failureThreshold,
         int recoveryThreshold,
@@ -119,7 +120,8 @@ public record MonitorJson(
         return new MonitorJson(monitor.name, monitor.slug, monitor.description, List.copyOf(monitor.tags), schedule,
                 Durations.format(Duration.ofMillis(monitor.graceMs)),
                 monitor.maxRuntimeMs == null ? null : Durations.format(Duration.ofMillis(monitor.maxRuntimeMs)),
-                List.copyOf(monitor.channelIds), maintenance.isEmpty() ? Json.mapper().createArrayNode()
+                List.copyOf(monitor.channelIds), List.copyOf(monitor.dependsOn),
+                maintenance.isEmpty() ? Json.mapper().createArrayNode()
                         : readTree(maintenance.toJson()),
                 monitor.failureThreshold, monitor.recoveryThreshold,
                 millis(monitor.minRuntimeMs), millis(monitor.minIntervalMs), monitor.manualResume,

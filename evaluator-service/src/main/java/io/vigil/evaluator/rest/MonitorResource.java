@@ -15,6 +15,7 @@ import io.vigil.evaluator.Schedule;
 import io.vigil.evaluator.config.AdminApiConfig;
 import io.vigil.evaluator.service.History;
 import io.vigil.evaluator.service.Badges;
+import io.vigil.evaluator.service.Dependencies;
 import io.vigil.evaluator.service.MonitorSpec;
 import io.vigil.evaluator.service.Monitors;
 import io.vigil.evaluator.service.Pages;
@@ -96,12 +97,13 @@ public class MonitorResource {
 
     /** A status change (API.md section 2). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    @JsonPropertyOrder({"id", "at", "from", "to", "reason", "detectedAt"})
-    public record FlipJson(UUID id, String at, String from, String to, String reason, String detectedAt) {
+    @JsonPropertyOrder({"id", "at", "from", "to", "reason", "detectedAt", "suppressedBy", "releasedAt"})
+    public record FlipJson(UUID id, String at, String from, String to, String reason, String detectedAt, UUID suppressedBy,
+                           String releasedAt) {
 
         static FlipJson of(Flip flip) {
             return new FlipJson(flip.id, Times.format(flip.at), flip.fromStatus.name(), flip.toStatus.name(), flip.reason,
-                    Times.format(flip.detectedAt));
+                    Times.format(flip.detectedAt), flip.suppressedBy, Times.format(flip.releasedAt));
         }
     }
 
@@ -117,14 +119,14 @@ public class MonitorResource {
 
     /** A notification with every attempt (API.md section 3). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    @JsonPropertyOrder({"id", "flipId", "channelId", "channelType", "kind", "status", "attempts"})
+    @JsonPropertyOrder({"id", "flipId", "channelId", "channelType", "kind", "status", "attempts", "suppressedBy"})
     public record NotificationJson(UUID id, UUID flipId, UUID channelId, String channelType, String kind, String status,
-                                   List<AttemptJson> attempts) {
+                                   List<AttemptJson> attempts, UUID suppressedBy) {
 
         static NotificationJson of(History.NotificationWithAttempts entry) {
             var n = entry.notification();
             return new NotificationJson(n.id, n.flipId, n.channelId, n.channelType, n.kind, n.status,
-                    entry.attempts().stream().map(AttemptJson::of).toList());
+                    entry.attempts().stream().map(AttemptJson::of).toList(), n.suppressedBy);
         }
     }
 
@@ -140,7 +142,7 @@ public class MonitorResource {
             + "\"token\":\"5c2a7c4e-3b8f-4a1d-9e6f-0d7b2c9a1e44\"}";
     static final String EXAMPLE_MONITOR = "{\"name\":\"nightly-backup\",\"slug\":\"nightly-backup\",\"description\":null,"
             + "\"tags\":[\"prod\",\"db\"],\"schedule\":{\"type\":\"interval\",\"every\":\"PT24H\"},\"grace\":\"PT1H\","
-            + "\"maxRuntime\":\"PT2H\",\"channels\":[\"0b6f3a52-5d0c-4f7e-8f8e-2a4c1d9b7e31\"],"
+            + "\"maxRuntime\":\"PT2H\",\"channels\":[\"0b6f3a52-5d0c-4f7e-8f8e-2a4c1d9b7e31\"],\"dependsOn\":[],"
             + "\"maintenance\":[{\"cron\":\"0 2 * * 6\",\"duration\":\"PT2H\",\"timezone\":\"Europe/Oslo\"}],"
             + "\"token\":\"kQ8vY2mN4pR7sT1uW3xZ5aB9cD0\","
             + "\"id\":\"8d0e4c1a-7b2f-4e6d-9a3c-5f1b2d7e9c40\",\"status\":\"UP\",\"running\":false,"
@@ -154,8 +156,8 @@ public class MonitorResource {
             + "\"createdAt\":\"2026-11-01T09:00:00.000Z\",\"updatedAt\":\"2026-11-01T09:00:00.000Z\"}";
 
     private static final Set<String> WRITABLE = Set.of("name", "slug", "description", "tags", "schedule", "grace",
-            "maxRuntime", "channels", "token", "maintenance", "failureThreshold", "recoveryThreshold", "minRuntime",
-            "minInterval", "manualResume");
+            "maxRuntime", "channels", "token", "dependsOn", "maintenance", "failureThreshold", "recoveryThreshold",
+            "minRuntime", "minInterval", "manualResume");
     /** A cron expression must fire within this long (30 February never does; 29 February does). */
     private static final Duration CRON_HORIZON = Duration.ofDays(5 * 366);
 
@@ -268,7 +270,8 @@ public class MonitorResource {
             @ExampleObject(name = "longer grace", value = "{\"grace\":\"PT2H\"}"),
             @ExampleObject(name = "no max runtime, new tags", value = "{\"maxRuntime\":null,\"tags\":[\"prod\"]}"),
             @ExampleObject(name = "a one-off maintenance window", value = "{\"maintenance\":[{\"start\":\"2026-12-24T18:00:00Z\","
-                    + "\"end\":\"2026-12-27T08:00:00Z\"}]}")}))
+                    + "\"end\":\"2026-12-27T08:00:00Z\"}]}"),
+            @ExampleObject(name = "depend on a parent", value = "{\"dependsOn\":[\"8d0e4c1a-7b2f-4e6d-9a3c-5f1b2d7e9c40\"]}")}))
     @APIResponse(responseCode = "200", description = "The monitor", content = @Content(schema = @Schema(implementation = MonitorJson.class)))
     @APIResponse(responseCode = "400", description = "Invalid fields")
     @APIResponse(responseCode = "404", description = "No such monitor")
@@ -488,7 +491,7 @@ public class MonitorResource {
                 input.flag("manualResume"));
         List<Maintenance.Window> maintenance = maintenance(input, clock.instant());
         return new MonitorSpec(name, slug, description, List.copyOf(tags), schedule, grace, maxRuntime, channels, token,
-                rules, input.errors(), maintenance);
+                rules, dependsOn(input), input.errors(), maintenance);
     }
 
     /**
@@ -595,6 +598,39 @@ public class MonitorResource {
         }
         input.error(field, "must be an ISO-8601 timestamp such as 2026-11-28T02:00:00Z");
         return null;
+    }
+
+    /** {@code dependsOn}: a list of monitor ids, at most {@value Dependencies#MAX_PARENTS}; every problem names the field. */
+    private static List<UUID> dependsOn(Input input) {
+        JsonNode node = input.raw("dependsOn");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            input.error("dependsOn", "must be a list of monitor ids");
+            return List.of();
+        }
+        if (node.size() > Dependencies.MAX_PARENTS) {
+            input.error("dependsOn", "may hold at most " + Dependencies.MAX_PARENTS + " monitor ids");
+            return List.of();
+        }
+        List<UUID> parents = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            try {
+                if (!item.isTextual() || item.asText().length() != 36) {
+                    throw new IllegalArgumentException();
+                }
+                UUID parent = UUID.fromString(item.asText());
+                if (!parents.contains(parent)) {
+                    parents.add(parent);
+                }
+            } catch (IllegalArgumentException e) {
+                input.error("dependsOn", "item " + i + " is not a monitor id");
+                return List.of();
+            }
+        }
+        return parents;
     }
 
     private static Schedule schedule(Input input, Instant now) {

@@ -10,7 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Starts the monitor engine with the service: topics, the outbox relay, the deadline sweep and Vigil's own
+ * Starts the monitor engine with the service: topics, the outbox relay, the deadline sweep, the release pass of
+ * dependencies and Vigil's own
  * heartbeat; stops them in reverse order. The ping consumer is a channel ({@code vigil-pings}) that the
  * messaging runtime starts and stops; it is off when the engine is.
  */
@@ -22,13 +23,16 @@ public class Engine {
     private final OutboxRelay relay;
     private final SweepLoop sweep;
     private final Heartbeat heartbeat;
+    private final ReleaseLoop releases;
 
-    public Engine(EngineConfig config, KafkaTopology topology, OutboxRelay relay, SweepLoop sweep, Heartbeat heartbeat) {
+    public Engine(EngineConfig config, KafkaTopology topology, OutboxRelay relay, SweepLoop sweep, Heartbeat heartbeat,
+                  ReleaseLoop releases) {
         this.config = config;
         this.topology = topology;
         this.relay = relay;
         this.sweep = sweep;
         this.heartbeat = heartbeat;
+        this.releases = releases;
     }
 
     void start(@Observes StartupEvent event) {
@@ -39,12 +43,14 @@ public class Engine {
         int partitions = topology.pingPartitions();
         relay.start();
         sweep.start();
+        releases.start();
         heartbeat.start();
         Log.infof("monitor engine started: %d partition(s) of pings", partitions);
     }
 
     void stop(@Observes ShutdownEvent event) {
         heartbeat.stop();
+        releases.stop();
         sweep.stop();
         relay.stop();
     }

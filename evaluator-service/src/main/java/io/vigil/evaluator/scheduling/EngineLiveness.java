@@ -25,12 +25,15 @@ public class EngineLiveness implements HealthCheck {
     private final SweepLoop sweep;
     private final OutboxRelay relay;
     private final PingConsumer consumer;
+    private final ReleaseLoop releases;
 
-    public EngineLiveness(EngineConfig config, SweepLoop sweep, OutboxRelay relay, PingConsumer consumer) {
+    public EngineLiveness(EngineConfig config, SweepLoop sweep, OutboxRelay relay, PingConsumer consumer,
+                          ReleaseLoop releases) {
         this.config = config;
         this.sweep = sweep;
         this.relay = relay;
         this.consumer = consumer;
+        this.releases = releases;
     }
 
     @Override
@@ -41,9 +44,11 @@ public class EngineLiveness implements HealthCheck {
         boolean sweeping = sweep.live(STUCK_AFTER);
         boolean relaying = relay.live(STUCK_AFTER);
         boolean consuming = consumer.live(STUCK_AFTER);
-        return HealthCheckResponse.named("vigil-engine").status(sweeping && relaying && consuming)
+        boolean releasing = releases.live(STUCK_AFTER);
+        return HealthCheckResponse.named("vigil-engine").status(sweeping && relaying && consuming && releasing)
                 .withData("sweep", sweeping ? "running" : "stopped or stuck")
                 .withData("outbox-relay", relaying ? "running" : "stopped or stuck")
-                .withData("ping-consumer", consuming ? "running" : "stuck").build();
+                .withData("ping-consumer", consuming ? "running" : "stuck")
+                .withData("release", releasing ? "running" : "stopped or stuck").build();
     }
 }

@@ -16,12 +16,13 @@ import java.util.UUID;
  * @param maxRuntime null: grace bounds a run
  * @param token      null: generated (create) or kept (replace)
  * @param rules      the run rules (thresholds, shortest run and interval, manual resume)
+ * @param dependsOn  the parent monitors' ids (checked by {@link Dependencies}); empty: none
  * @param errors     problems already found
  * @param maintenance the maintenance windows (empty: none)
  */
 public record MonitorSpec(String name, String slug, String description, List<String> tags, Schedule schedule,
                           Duration grace, Duration maxRuntime, List<UUID> channels, String token, RunRules rules,
-                          List<FieldError> errors, List<Maintenance.Window> maintenance) {
+                          List<UUID> dependsOn, List<FieldError> errors, List<Maintenance.Window> maintenance) {
 
     /**
      * The rules that decide which runs count as failed and when a monitor changes status for them.

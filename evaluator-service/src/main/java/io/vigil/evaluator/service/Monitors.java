@@ -7,6 +7,7 @@ import io.vigil.evaluator.Channel;
 import io.vigil.evaluator.Maintenance;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.Schedule;
+import io.vigil.evaluator.scheduling.ReleaseLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
@@ -38,18 +39,27 @@ public class Monitors {
     private final EntityManager entities;
     private final InstantSource clock;
     private final Badges badges;
+    private final Dependencies dependencies;
+    private final ReleaseLoop releases;
 
-    public Monitors(MonitorLifecycle lifecycle, EntityManager entities, InstantSource clock, Badges badges) {
+    public Monitors(MonitorLifecycle lifecycle, EntityManager entities, InstantSource clock, Badges badges,
+                    Dependencies dependencies, ReleaseLoop releases) {
         this.lifecycle = lifecycle;
         this.entities = entities;
         this.clock = clock;
         this.badges = badges;
+        this.dependencies = dependencies;
+        this.releases = releases;
     }
 
     @Transactional
     public Monitor create(MonitorSpec spec) {
+        if (!spec.dependsOn().isEmpty()) {
+            dependencies.lockGraph();
+        }
         List<FieldError> errors = new ArrayList<>(spec.errors());
         checkChannels(spec.channels(), errors);
+        dependencies.check(null, spec.dependsOn(), errors);
         throwIfInvalid(errors);
         if (spec.slug() != null && Monitor.findBySlug(spec.slug()) != null) {
             throw new ConflictException("The slug is taken by another monitor.",
@@ -78,12 +88,16 @@ public class Monitors {
     /** Replaces every writable field; without a token the token is kept; without a slug the slug is kept. */
     @Transactional
     public Monitor replace(UUID id, MonitorSpec spec) {
+        if (!spec.dependsOn().isEmpty()) {
+            dependencies.lockGraph(); // before the monitor's lock, as a delete takes them
+        }
         Monitor monitor = lock(id);
         List<FieldError> errors = new ArrayList<>(spec.errors());
         if (spec.token() != null && !TokenHash.matches(TokenHash.of(spec.token()), monitor.tokenHash)) {
             errors.add(new FieldError("token", "can only be set when the monitor is created; use rotate-token to change it"));
         }
         checkChannels(spec.channels(), errors);
+        dependencies.check(monitor.id, spec.dependsOn(), errors);
         throwIfInvalid(errors);
         String slug = spec.slug() != null ? spec.slug() : monitor.slug;
         if (monitor.system) {
@@ -97,19 +111,42 @@ public class Monitors {
             }
         }
         monitor.slug = slug;
+        if (!monitor.dependsOn.equals(spec.dependsOn())) {
+            releases.nudgeAfterCommit(); // a parent left the list: a DOWN it held may be sent now
+        }
         apply(monitor, spec, now());
         lifecycle.reconfigured(monitor);
         Log.infof("monitor %s (%s) changed", monitor.id, monitor.slug);
         return monitor;
     }
 
+    /**
+     * Deletes the monitor and removes it from the {@code dependsOn} of the monitors that list it: it and they are locked
+     * together in id order (the one locking rule), after the graph lock, so no new dependent can appear meanwhile.
+     */
     @Transactional
     public void delete(UUID id) {
+        dependencies.lockGraph();
+        Set<UUID> locked = new java.util.TreeSet<>(dependencies.dependentsOf(id));
+        locked.add(id);
+        Monitor.lockAndRead(locked);
         Monitor monitor = lock(id);
         if (monitor.system) {
             throw new ConflictException("The " + PIPELINE_SLUG + " monitor is Vigil's own and cannot be deleted;"
                     + " its channels can be changed.");
         }
+        Instant now = now();
+        for (UUID dependentId : locked) {
+            Monitor dependent = dependentId.equals(id) ? null : Monitor.findById(dependentId);
+            if (dependent != null && dependent.dependsOn.contains(id)) {
+                List<UUID> parents = new ArrayList<>(dependent.dependsOn);
+                parents.remove(id);
+                dependent.dependsOn = parents;
+                dependent.updatedAt = now;
+                Log.infof("monitor %s no longer depends on %s, which is being deleted", dependent.slug, monitor.slug);
+            }
+        }
+        releases.nudgeAfterCommit();
         lifecycle.deleting(monitor);
         monitor.delete();
         Log.infof("monitor %s (%s) deleted", id, monitor.slug);
@@ -218,6 +255,7 @@ public class Monitors {
             monitor.maintenance = maintenance;
             monitor.maintenanceFrom = now;
         }
+        monitor.dependsOn = new ArrayList<>(spec.dependsOn());
         monitor.updatedAt = now;
     }
 
@@ -234,7 +272,9 @@ public class Monitors {
                 && grace.toMillis() == monitor.graceMs
                 && Objects.equals(spec.maxRuntime() == null ? null : spec.maxRuntime().toMillis(), monitor.maxRuntimeMs)
                 && spec.rules().equals(MonitorSpec.RunRules.of(monitor))
-                && Maintenance.of(spec.maintenance()).toJson().equals(monitor.maintenance);
+                && Maintenance.of(spec.maintenance()).toJson().equals(monitor.maintenance)
+
+                && spec.dependsOn().equals(monitor.dependsOn);
         if (!same) {
             throw new ConflictException("The " + PIPELINE_SLUG + " monitor is Vigil's own: only its channels can be changed.");
         }

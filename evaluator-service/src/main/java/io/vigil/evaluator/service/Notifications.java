@@ -15,6 +15,9 @@ import java.util.List;
 @ApplicationScoped
 public class Notifications {
 
+    /** The outcome of a notification held for a parent: nothing was sent. */
+    static final String SUPPRESSED = "suppressed";
+
     private final Channels channels;
 
     public Notifications(Channels channels) {
@@ -28,6 +31,12 @@ public class Notifications {
         for (DeliveryAttempted attempt : attempts) {
             if (attempt.eventId() == null || attempt.deliveryId() == null || attempt.at() == null
                     || NotificationAttempt.findById(attempt.eventId()) != null) {
+                continue;
+            }
+            if (SUPPRESSED.equals(attempt.outcome())) {
+                if (suppressed(attempt)) {
+                    recorded++;
+                }
                 continue;
             }
             if (attempt.configChange() != null && attempt.channelId() != null) {
@@ -66,5 +75,28 @@ public class Notifications {
             recorded++;
         }
         return recorded;
+    }
+
+    /**
+     * A notification the notifier held because a parent was LATE or DOWN: shown with its parent, no attempt (nothing
+     * was sent). It is reported once; a redelivered report finds it recorded.
+     */
+    private static boolean suppressed(DeliveryAttempted attempt) {
+        if (Notification.findById(attempt.deliveryId()) != null) {
+            return false;
+        }
+        Notification notification = new Notification();
+        notification.id = attempt.deliveryId();
+        notification.monitorId = attempt.monitorId();
+        notification.flipId = attempt.flipId();
+        notification.channelId = attempt.channelId();
+        notification.channelType = attempt.channelType() == null ? null : attempt.channelType().json();
+        notification.kind = attempt.kind() == null ? "alert" : attempt.kind();
+        notification.status = attempt.status() == null ? "SUPPRESSED" : attempt.status();
+        notification.suppressedBy = attempt.suppressedBy();
+        notification.createdAt = attempt.at();
+        notification.lastAt = attempt.at();
+        notification.persist();
+        return true;
     }
 }

@@ -281,7 +281,8 @@ public class PingApplier {
         Map<Slot, HistoryRow> history = new LinkedHashMap<>();
         List<Received> hold = new ArrayList<>();
         List<Received> released = new ArrayList<>();
-        for (var entry : byMonitor.entrySet()) {
+        for (UUID id : Dependencies.parentsFirst(byMonitor.keySet(), found)) {
+            var entry = Map.entry(id, byMonitor.get(id));
             Monitor monitor = found.get(entry.getKey());
             if (monitor == null) {
                 Log.debugf("skipping %d ping(s) for unknown monitor %s (deleted)", entry.getValue().size(), entry.getKey());

@@ -1,9 +1,11 @@
 package io.vigil.notifier.service;
 
 import io.quarkus.logging.Log;
+import io.vigil.contracts.DeliveryAttempted;
 import io.vigil.contracts.Json;
 import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.Status;
+import io.vigil.contracts.Topics;
 import io.vigil.notifier.Channel;
 import io.vigil.notifier.Delivery;
 import io.vigil.notifier.DeliveryKind;
@@ -12,6 +14,7 @@ import io.vigil.notifier.Flip;
 import io.vigil.notifier.RejectedRecord;
 import io.vigil.notifier.StormWindow;
 import io.vigil.notifier.config.NotifierConfig;
+import io.vigil.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -51,7 +54,10 @@ import org.hibernate.Session;
  *   <li>any flip cancels the monitor's pending reminders.</li>
  * </ul>
  * Slack, Teams and email alerts pass the storm gate: beyond the threshold within a window they are
- * held for the window's digest.
+ * held for the window's digest. A LATE or DOWN that names a parent in {@code suppressedBy} (a monitor it depends on was
+ * LATE or DOWN) is recorded as a {@link DeliveryStatus#SUPPRESSED} delivery per channel it would have alerted, reported
+ * to the admin API with that parent, and sent nowhere; the evaluator sends the held DOWN's alert later as a flip record
+ * of its own ({@code releaseOf}), routed like any DOWN.
  */
 @ApplicationScoped
 public class FlipIntake {
@@ -60,12 +66,15 @@ public class FlipIntake {
     private final ChannelStore channels;
     private final DeadLetterStore deadLetters;
     private final NotifierConfig config;
+    private final Outbox outbox;
 
-    public FlipIntake(EntityManager em, ChannelStore channels, DeadLetterStore deadLetters, NotifierConfig config) {
+    public FlipIntake(EntityManager em, ChannelStore channels, DeadLetterStore deadLetters, NotifierConfig config,
+                      Outbox outbox) {
         this.em = em;
         this.channels = channels;
         this.deadLetters = deadLetters;
         this.config = config;
+        this.outbox = outbox;
     }
 
     /** Records one batch of the flips topic: the flips' deliveries and the records that could not be parsed. */
@@ -362,11 +371,32 @@ public class FlipIntake {
     }
 
     private int create(MonitorFlipped flip, Channel channel, DeliveryKind kind, Instant now, Batch batch) {
+        if (flip.suppressedBy() != null && (flip.status() == Status.LATE || flip.status() == Status.DOWN)) {
+            return suppress(flip, channel, now, batch);
+        }
         UUID digestId = channel.digestible() ? stormGate(flip, channel, now, batch) : null;
         DeliveryStatus status = digestId == null ? DeliveryStatus.PENDING : DeliveryStatus.HELD;
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         batch.deliveries.add(new Object[] {UUID.randomUUID(), flip.eventId(), flip.monitor().id(), channel.id(),
             channel.type().json(), kind.code(), flip.sequence(), flip.status().name(), status.name(), digestId, at, at});
+        return 1;
+    }
+
+    /**
+     * Records the alert a parent holds: a delivery that is never claimed (nor counted in a storm window), and its one
+     * outcome for the admin API, in this transaction.
+     */
+    private int suppress(MonitorFlipped flip, Channel channel, Instant now, Batch batch) {
+        UUID id = UUID.randomUUID();
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        batch.deliveries.add(new Object[] {id, flip.eventId(), flip.monitor().id(), channel.id(), channel.type().json(),
+            DeliveryKind.ALERT.code(), flip.sequence(), flip.status().name(), DeliveryStatus.SUPPRESSED.name(), null, at, at});
+        outbox.enqueue(Topics.DELIVERIES, flip.monitor().id().toString(), new DeliveryAttempted(DeliveryAttempted.SCHEMA,
+                UUID.randomUUID(), id, flip.eventId(), flip.monitor().id(), channel.id(), channel.type(),
+                DeliveryKind.ALERT.code(), DeliveryStatus.SUPPRESSED.name(), now, "suppressed", null, null, 0, null,
+                flip.suppressedBy()));
+        Log.infof("alert of monitor %s (%s) to channel %s held: parent %s is not up", flip.monitor().id(), flip.status(),
+                channel.id(), flip.suppressedBy());
         return 1;
     }
 
