@@ -1,5 +1,6 @@
 package io.vigil.contracts;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -14,6 +15,9 @@ import java.util.UUID;
  * @param type       the signal
  * @param exitStatus the exit status for {@code /ping/{token}/{exit}} pings, else null
  * @param rid        the run id from {@code ?rid=}, else null
+ * @param create     for a {@code ?create=1} ping to a slug ingest did not know: create that monitor with the ping
+ *                   key's defaults before applying the ping (then {@code monitorId} is {@link AutoCreate#monitorIdFor});
+ *                   null for every other ping, and absent from records written before it existed
  */
 public record PingReceived(
         int version,
@@ -29,7 +33,37 @@ public record PingReceived(
         String userAgent,
         String contentType,
         byte[] body,
-        long bodySize) implements PingsRecord {
+        long bodySize,
+        AutoCreate create) implements PingsRecord {
 
     public static final int SCHEMA = 1;
+
+    /** A ping for an existing monitor (no auto-provisioning): the record as it was before {@code create}. */
+    public PingReceived(int version, UUID eventId, UUID monitorId, PingType type, Integer exitStatus, UUID rid,
+                        Instant receivedAt, String method, String scheme, String remoteAddr, String userAgent,
+                        String contentType, byte[] body, long bodySize) {
+        this(version, eventId, monitorId, type, exitStatus, rid, receivedAt, method, scheme, remoteAddr, userAgent,
+                contentType, body, bodySize, null);
+    }
+
+    /** The same ping for another monitor id (the evaluator resolves a create ping to the monitor that has the slug). */
+    public PingReceived forMonitor(UUID id) {
+        return new PingReceived(version, eventId, id, type, exitStatus, rid, receivedAt, method, scheme, remoteAddr,
+                userAgent, contentType, body, bodySize, create);
+    }
+
+    /**
+     * Auto-provisioning (Healthchecks' slug URLs with {@code ?create=1}): the monitor with {@code slug} is to be
+     * created, if no monitor has that slug yet, with the defaults of the ping key {@code pingKeyId}.
+     */
+    public record AutoCreate(UUID pingKeyId, String slug) {
+
+        /**
+         * The id a monitor auto-created for {@code slug} gets: a name-based UUID of the slug, so every first ping of
+         * one slug is keyed alike, lands on one partition and is applied in order, by one evaluator.
+         */
+        public static UUID monitorIdFor(String slug) {
+            return UUID.nameUUIDFromBytes(("vigil:auto-provisioned-monitor:" + slug).getBytes(StandardCharsets.UTF_8));
+        }
+    }
 }

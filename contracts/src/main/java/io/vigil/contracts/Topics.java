@@ -8,7 +8,7 @@ public final class Topics {
 
     /** Received pings and ingest watermarks, keyed by monitor id (watermarks: by partition). Ingest to evaluator. */
     public static final String PINGS = "vigil.pings.v1";
-    /** Compacted token registry, keyed by monitor id. Evaluator to ingest. */
+    /** Compacted token registry, keyed by monitor id, and the ping keys' hashes, keyed by ping key id. Evaluator to ingest. */
     public static final String MONITORS = "vigil.monitors.v1";
     /** Compacted channel view, keyed by channel id. Evaluator to notifier. */
     public static final String CHANNELS = "vigil.channels.v1";

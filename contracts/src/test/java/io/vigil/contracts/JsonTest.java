@@ -30,6 +30,33 @@ class JsonTest {
     }
 
     @Test
+    void createPingCarriesItsPingKeyAndSlugAndOldPingsReadWithout() {
+        UUID key = UUID.randomUUID();
+        UUID id = PingReceived.AutoCreate.monitorIdFor("nightly-backup");
+        PingReceived ping = new PingReceived(PingReceived.SCHEMA, UUID.randomUUID(), id, PingType.SUCCESS, null, null,
+                Instant.parse("2026-11-23T10:15:30.123Z"), "GET", "http", "10.0.0.1", "curl/8", null, null, 0,
+                new PingReceived.AutoCreate(key, "nightly-backup"));
+
+        PingReceived back = (PingReceived) Json.read(Json.write(ping), PingsRecord.class);
+
+        assertThat(back.create()).isEqualTo(new PingReceived.AutoCreate(key, "nightly-backup"));
+        assertThat(back.monitorId()).isEqualTo(id).isEqualTo(PingReceived.AutoCreate.monitorIdFor("nightly-backup"));
+        String old = "{\"kind\":\"ping\",\"version\":1,\"eventId\":\"" + UUID.randomUUID() + "\",\"monitorId\":\""
+                + UUID.randomUUID() + "\",\"type\":\"success\",\"receivedAt\":\"2026-11-23T10:15:30.123Z\",\"bodySize\":0}";
+        assertThat(((PingReceived) Json.read(old.getBytes(), PingsRecord.class)).create()).isNull();
+        assertThat(new String(Json.write(back.forMonitor(UUID.randomUUID())))).contains("\"create\":{");
+    }
+
+    @Test
+    void pingKeyRecordIsTellableFromAMonitorRecord() {
+        PingKeyRegistered key = new PingKeyRegistered(UUID.randomUUID(), TokenHash.of("secret"), 1);
+        String json = new String(Json.write(key));
+        assertThat(json).contains("\"" + PingKeyRegistered.DISCRIMINATOR + "\":");
+        assertThat(Json.read(json.getBytes(), PingKeyRegistered.class)).isEqualTo(key);
+        assertThat(Json.read(json.getBytes(), MonitorRegistered.class).monitorId()).isNull();
+    }
+
+    @Test
     void watermarkIsTellableFromAPing() {
         IngestWatermark mark = new IngestWatermark(1, "ingest-1", Instant.EPOCH, Instant.EPOCH.plusSeconds(5));
         assertThat(Json.read(Json.write(mark), PingsRecord.class)).isEqualTo(mark);

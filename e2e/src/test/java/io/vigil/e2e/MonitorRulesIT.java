@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -229,6 +233,54 @@ class MonitorRulesIT {
         Map<String, JsonNode> distinct = new java.util.LinkedHashMap<>();
         alerts(suffix).forEach(alert -> distinct.putIfAbsent(alert.get("eventId").asText(), alert));
         return List.copyOf(distinct.values());
+    }
+
+    @Test
+    void autoProvisioningMakesOneMonitorOfTenSimultaneousFirstPingsWithTheKeysDefaultsAndAlertsItsChannel() {
+        String suffix = unique();
+        String channel = webhook(suffix, List.of("DOWN", "UP"));
+        String tag = "auto-" + suffix;
+        JsonNode key = admin.post("/ping-keys", Map.of("name", "auto " + suffix, "defaults", Map.of(
+                "schedule", Map.of("type", "interval", "every", "PT2S"), "grace", "PT1S",
+                "channels", List.of(channel), "tags", List.of(tag))));
+        String base = key.get("pingUrl").asText().replace("/{slug}", "");
+        // the key has reached ingest once a monitor made through the admin API answers under it
+        String known = "known-" + suffix;
+        admin.post("/monitors", Map.of("name", known, "slug", known, "schedule", Map.of("type", "interval", "every", "PT1H")));
+        await("ping key known to ingest").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ping(base + "/" + known + "/log") == 200);
+        assertThat(ping(base + "/unknown-" + suffix)).isEqualTo(404);
+        assertThat(ping(base + "/Not.A.Slug?create=1")).isEqualTo(400);
+        assertThat(ping(base.replace("/ping/", "/ping/x") + "/" + known)).isEqualTo(404);
+
+        String slug = "job-" + suffix;
+        ExecutorService senders = Executors.newFixedThreadPool(10);
+        List<Integer> answers;
+        try {
+            List<CompletableFuture<Integer>> sent = IntStream.range(0, 10).mapToObj(i -> CompletableFuture.supplyAsync(
+                    () -> ping(base + "/" + slug + "?create=1"), senders)).toList();
+            answers = sent.stream().map(CompletableFuture::join).toList();
+        } finally {
+            senders.shutdown();
+        }
+        // 201 while ingest does not know the slug; a sender that came after the monitor reached ingest gets 200
+        assertThat(answers).containsAnyOf(201).allMatch(code -> code == 201 || code == 200);
+
+        await("one monitor with ten pings").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin.monitors(tag).size() == 1 && admin.monitors(tag).get(0).get("pingCount").asLong() == 10);
+        JsonNode monitor = admin.monitors(tag).get(0);
+        assertThat(monitor.get("slug").asText()).isEqualTo(slug);
+        assertThat(monitor.get("status").asText()).isEqualTo("UP");
+        assertThat(monitor.get("schedule").get("every").asText()).isEqualTo("PT2S");
+        assertThat(monitor.get("grace").asText()).isEqualTo("PT1S");
+        assertThat(monitor.get("channels").get(0).asText()).isEqualTo(channel);
+
+        await("DOWN alert at the webhook").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> alerts(suffix).stream().anyMatch(alert -> alert.get("status").asText().equals("DOWN")
+                        && alert.get("monitor").get("slug").asText().equals(slug)));
+        assertThat(status(monitor.get("id").asText())).isEqualTo("DOWN");
+        assertThat(ping(base + "/" + slug + "/fail?create=1")).isEqualTo(200);
+        assertThat(admin.monitors(tag)).hasSize(1);
     }
 
     /** A short random suffix that keeps one test's names, slugs and receiver paths apart from another's. */

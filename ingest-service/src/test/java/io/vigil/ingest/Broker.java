@@ -2,6 +2,7 @@ package io.vigil.ingest;
 
 import io.vigil.contracts.Json;
 import io.vigil.contracts.MonitorRegistered;
+import io.vigil.contracts.PingKeyRegistered;
 import io.vigil.contracts.PingReceived;
 import io.vigil.contracts.PingsRecord;
 import io.vigil.contracts.TokenHash;
@@ -51,6 +52,22 @@ final class Broker {
         Monitor monitor = new Monitor(UUID.randomUUID(), "job-" + UUID.randomUUID().toString().substring(0, 8), token, 1);
         publish(monitor.id(), new MonitorRegistered(monitor.id(), monitor.slug(), TokenHash.of(token), 1));
         return monitor;
+    }
+
+    /** A registered ping key and its raw secret. */
+    record PingKey(UUID id, String key) {
+    }
+
+    /** Registers a new ping key, as the evaluator publishes one (its hash, keyed by its id). */
+    PingKey pingKey() {
+        PingKey key = new PingKey(UUID.randomUUID(), randomToken());
+        send(key.id(), Json.write(new PingKeyRegistered(key.id(), TokenHash.of(key.key()), 1)));
+        return key;
+    }
+
+    /** Deletes the ping key: a tombstone under its id. */
+    void delete(PingKey key) {
+        send(key.id(), null);
     }
 
     /** Publishes a new token for the monitor, at a higher version. */

@@ -447,7 +447,7 @@ public class MonitorResource {
         return MonitorJson.of(monitor, caller.full(), config.publicUrl(), config.adminUrl(), tagBadges, clock.instant());
     }
 
-    private MonitorSpec spec(ObjectNode body) {
+    MonitorSpec spec(ObjectNode body) {
         Input input = Input.of(body, WRITABLE, SERVER);
         String name = input.text("name", true, 200);
         String slug = input.text("slug", false, 100);

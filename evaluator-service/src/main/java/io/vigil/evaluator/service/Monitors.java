@@ -280,7 +280,7 @@ public class Monitors {
         }
     }
 
-    private static void checkChannels(List<UUID> channels, List<FieldError> errors) {
+    static void checkChannels(List<UUID> channels, List<FieldError> errors) {
         if (channels.isEmpty()) {
             return;
         }
@@ -292,7 +292,7 @@ public class Monitors {
         }
     }
 
-    private static void throwIfInvalid(List<FieldError> errors) {
+    static void throwIfInvalid(List<FieldError> errors) {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors.size() == 1 ? "The request has an invalid field."
                     : "The request has " + errors.size() + " invalid fields.", errors);

@@ -52,14 +52,16 @@ public class PingApplier {
     private final InstantSource clock;
     private final EngineConfig config;
     private final DeadLetters deadLetters;
+    private final AutoProvisioning provisioning;
 
     public PingApplier(EntityManager em, FlipRecorder flips, InstantSource clock, EngineConfig config,
-                       DeadLetters deadLetters) {
+                       DeadLetters deadLetters, AutoProvisioning provisioning) {
         this.em = em;
         this.flips = flips;
         this.clock = clock;
         this.config = config;
         this.deadLetters = deadLetters;
+        this.provisioning = provisioning;
     }
 
     /** What a batch changed, for the sweep's timer. */
@@ -267,6 +269,7 @@ public class PingApplier {
         if (all.isEmpty()) {
             return;
         }
+        all = provision(all, now);
         Map<UUID, List<Received>> byMonitor = new LinkedHashMap<>();
         for (Received r : all) {
             byMonitor.computeIfAbsent(r.ping().monitorId(), k -> new ArrayList<>()).add(r);
@@ -319,6 +322,29 @@ public class PingApplier {
         writeHistory(history.values());
         writeState(monitors);
         writeHeld(hold, released);
+    }
+
+    /**
+     * The pings with each create ping ({@code ?create=1}) turned into a ping for the monitor with its slug, created
+     * first when there is none; a create ping of a deleted ping key for a slug no monitor has is left out.
+     */
+    private List<Received> provision(List<Received> all, Instant now) {
+        if (all.stream().noneMatch(r -> r.ping().create() != null)) {
+            return all;
+        }
+        List<Received> resolved = new ArrayList<>(all.size());
+        for (Received r : all) {
+            if (r.ping().create() == null) {
+                resolved.add(r);
+                continue;
+            }
+            UUID id = provisioning.resolve(r.ping(), now);
+            if (id != null) {
+                resolved.add(id.equals(r.ping().monitorId()) ? r
+                        : new Received(r.partition(), r.offset(), r.ping().forMonitor(id), r.held()));
+            }
+        }
+        return resolved;
     }
 
     /** The pings held on {@code partitions}: usually none. */

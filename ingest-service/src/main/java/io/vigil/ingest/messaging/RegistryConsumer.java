@@ -8,6 +8,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.vigil.contracts.Json;
 import io.vigil.contracts.MonitorRegistered;
+import io.vigil.contracts.PingKeyRegistered;
 import io.vigil.ingest.TokenRegistry;
 import io.vigil.ingest.health.Progress;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -163,6 +164,9 @@ public class RegistryConsumer implements KafkaConsumerRebalanceListener {
         }
         try {
             MonitorRegistered registered = Json.read(record.value(), MonitorRegistered.class);
+            if (registered.monitorId() == null && applyPingKey(record, monitorId)) {
+                return;
+            }
             if (registered.monitorId() == null || !registered.monitorId().equals(monitorId)) {
                 Log.warnf("skipping a registry record whose key and monitor id differ at %s-%d@%d", record.topic(), record.partition(), record.offset());
                 return;
@@ -171,5 +175,15 @@ public class RegistryConsumer implements KafkaConsumerRebalanceListener {
         } catch (IllegalArgumentException e) {
             Log.warnf("skipping a malformed registry record at %s-%d@%d", record.topic(), record.partition(), record.offset());
         }
+    }
+
+    /** A ping key record (keyed by the ping key's id) into the registry; false when the record is none. */
+    private boolean applyPingKey(ConsumerRecord<String, byte[]> record, UUID pingKeyId) {
+        PingKeyRegistered key = Json.read(record.value(), PingKeyRegistered.class);
+        if (key.pingKeyId() == null || !key.pingKeyId().equals(pingKeyId)) {
+            return false;
+        }
+        registry.apply(key);
+        return true;
     }
 }

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /** How a ping request ended; each is counted in {@code vigil_pings_total{outcome=...}}. */
 public enum Outcome {
-    ACCEPTED(200), NOT_FOUND(404), BAD_REQUEST(400), METHOD_NOT_ALLOWED(405), TOO_LARGE(413), TIMEOUT(408), UNAVAILABLE(503);
+    ACCEPTED(200), NOT_FOUND(404), BAD_REQUEST(400), METHOD_NOT_ALLOWED(405), TOO_LARGE(413), TIMEOUT(408), UNAVAILABLE(503),
+    /** A {@code ?create=1} slug ping for a slug ingest did not know: written with its create request. */
+    CREATED(201);
 
     final int status;
 

@@ -27,6 +27,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * unknown token or a bad request is drained and nothing of it kept), answers 408 when the body does not
  * arrive within {@code body-timeout}, writes the ping and answers 200 only after the broker's ack, or 503
  * when no ack came within the bound.
+ * <p>
+ * A slug URL under a ping key ({@link PingUrl.SlugTarget}) pings the monitor with that slug; when ingest does not
+ * know the slug and the URL says {@code ?create=1}, the ping carries a create request
+ * ({@link PingReceived.AutoCreate}) keyed by the id the monitor will have, and is answered 201.
  */
 final class PingExchange {
 
@@ -46,6 +50,9 @@ final class PingExchange {
     private long readTimer = -1;
     /** The monitor the token belongs to, looked up before the body is read. */
     private TokenRegistry.Entry entry;
+    /** The monitor the ping is for, and its create request when the evaluator is to create that monitor. */
+    private UUID monitorId;
+    private PingReceived.AutoCreate create;
     /** Why the request is refused once its body is drained (null: it is a ping), and with which outcome. */
     private String badRequest;
     private Outcome refusal = Outcome.BAD_REQUEST;
@@ -77,7 +84,12 @@ final class PingExchange {
                 badRequest = "invalid rid: expected a UUID";
             }
         }
-        if (badRequest == null) {
+        if (badRequest == null && url instanceof PingUrl.Unknown) {
+            refusal = Outcome.NOT_FOUND;
+            badRequest = "not found";
+        } else if (badRequest == null && url instanceof PingUrl.SlugTarget slugTarget) {
+            lookUp(slugTarget);
+        } else if (badRequest == null) {
             // before any of the body is read: a stranger's body is never kept
             PingUrl.Target target = (PingUrl.Target) url;
             entry = target.family() == Family.KENER
@@ -86,6 +98,8 @@ final class PingExchange {
             if (entry == null) {
                 refusal = Outcome.NOT_FOUND;
                 badRequest = "not found";
+            } else {
+                monitorId = entry.monitorId();
             }
         }
         String length = request.getHeader("Content-Length");
@@ -108,6 +122,25 @@ final class PingExchange {
         request.endHandler(v -> complete());
         request.exceptionHandler(e -> cancel());
         request.resume();
+    }
+
+    /**
+     * A slug URL: an unknown ping key is 404; a known slug is that monitor; an unknown one is 404, or with
+     * {@code ?create=1} a create request for the monitor's id-to-be (the evaluator creates it once, whichever of
+     * several first pings comes first, and applies each of them).
+     */
+    private void lookUp(PingUrl.SlugTarget target) {
+        TokenRegistry.PingKey key = routes.registry.pingKey(TokenHash.of(target.pingKey()));
+        TokenRegistry.Entry known = key == null ? null : routes.registry.bySlug(target.slug());
+        if (known != null) {
+            monitorId = known.monitorId();
+        } else if (key != null && "1".equals(request.getParam("create"))) {
+            monitorId = PingReceived.AutoCreate.monitorIdFor(target.slug());
+            create = new PingReceived.AutoCreate(key.pingKeyId(), target.slug());
+        } else {
+            refusal = Outcome.NOT_FOUND;
+            badRequest = "not found";
+        }
     }
 
     private boolean tooLong(String contentLength) {
@@ -147,12 +180,14 @@ final class PingExchange {
             answer(refusal, badRequest, false);
             return;
         }
-        PingUrl.Target target = (PingUrl.Target) url;
-        TokenRegistry.Entry entry = this.entry;
-        PingType type = target.type();
+        PingType type = url instanceof PingUrl.SlugTarget slugTarget ? slugTarget.type() : ((PingUrl.Target) url).type();
+        Integer exitStatus = url instanceof PingUrl.SlugTarget slugTarget ? slugTarget.exitStatus()
+                : ((PingUrl.Target) url).exitStatus();
+        UUID monitor = monitorId;
+        PingReceived.AutoCreate createRequest = create;
         byte[] bytes = body == null ? null : body.getBytes();
         long size = bodySize;
-        if (target.family() == Family.UPTIME_KUMA) {
+        if (url.family() == Family.UPTIME_KUMA) {
             String status = request.getParam("status");
             type = status == null || status.isEmpty() || status.equals("up") ? PingType.SUCCESS : PingType.FAIL;
             String msg = request.getParam("msg");
@@ -162,7 +197,7 @@ final class PingExchange {
                 bytes = all.length <= routes.config.bodyLimit() ? all : Arrays.copyOf(all, routes.config.bodyLimit());
             }
         }
-        String rid = target.family() == Family.HEALTHCHECKS ? request.getParam("rid") : null;
+        String rid = url.family() == Family.HEALTHCHECKS ? request.getParam("rid") : null;
         ClientOrigin origin = ClientOrigin.of(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
                 request.scheme(), request.getHeader("X-Forwarded-For"), request.getHeader("X-Forwarded-Proto"), routes.proxies);
         PingType signal = type;
@@ -173,12 +208,13 @@ final class PingExchange {
             unavailable();
         });
         try {
-            routes.writer.write(receivedAt -> new PingReceived(PingReceived.SCHEMA, randomUuid(), entry.monitorId(), signal,
-                    target.exitStatus(), rid == null ? null : UUID.fromString(rid), receivedAt, request.method().name(),
-                    origin.scheme(), origin.remoteAddr(), userAgent(), request.getHeader("Content-Type"), kept, wholeSize))
+            routes.writer.write(receivedAt -> new PingReceived(PingReceived.SCHEMA, randomUuid(), monitor, signal,
+                    exitStatus, rid == null ? null : UUID.fromString(rid), receivedAt, request.method().name(),
+                    origin.scheme(), origin.remoteAddr(), userAgent(), request.getHeader("Content-Type"), kept, wholeSize,
+                    createRequest))
                     .whenComplete((ping, error) -> context.runOnContext(v -> acked(error)));
         } catch (RuntimeException e) {
-            Log.warnf("ping for monitor %s not written: %s", entry.monitorId(), e.toString());
+            Log.warnf("ping for monitor %s not written: %s", monitor, e.toString());
             unavailable();
         }
     }
@@ -196,7 +232,13 @@ final class PingExchange {
         switch (url.family()) {
             case KENER -> answer(Outcome.ACCEPTED, JSON, "{\"status\":\"OK\"}", false);
             case UPTIME_KUMA -> answer(Outcome.ACCEPTED, JSON, "{\"ok\":true}", false);
-            default -> answer(Outcome.ACCEPTED, TEXT, "OK", false);
+            default -> {
+                if (create != null) {
+                    answer(Outcome.CREATED, TEXT, "Created", false);
+                } else {
+                    answer(Outcome.ACCEPTED, TEXT, "OK", false);
+                }
+            }
         }
     }
 

@@ -57,7 +57,7 @@ public class PingRoutes {
             benchOk(request);
             return;
         }
-        PingUrl url = PingUrl.parse(path);
+        PingUrl url = PingUrl.parse(path, registry::segment);
         if (url == null) {
             ctx.next();
             return;
