@@ -63,7 +63,8 @@ class AutoProvisioningTest {
 
     private UUID key(Duration every, Duration grace, List<String> tags) {
         return pingKeys.create("key-" + slug(), new MonitorSpec("defaults", null, null, tags, Schedule.interval(every), grace,
-                null, List.of(), null, List.of())).key().id;
+                null, List.of(), null,
+                MonitorSpec.RunRules.DEFAULT, List.of(), List.of(), List.of())).key().id;
     }
 
     /** A ping as ingest writes it for a {@code ?create=1} slug URL whose slug it did not know. */
@@ -118,7 +119,8 @@ class AutoProvisioningTest {
         UUID key = key(Duration.ofMinutes(10), null, List.of());
         String slug = slug();
         Monitor existing = admin.create(new MonitorSpec("made by hand", slug, null, List.of(), Schedule.interval(Duration.ofHours(1)),
-                null, null, List.of(), null, List.of()));
+                null, null, List.of(), null,
+                MonitorSpec.RunRules.DEFAULT, List.of(), List.of(), List.of()));
 
         send(createPing(key, slug, PingType.FAIL, now()));
 
@@ -157,7 +159,8 @@ class AutoProvisioningTest {
         send(createPing(key, slug, PingType.SUCCESS, now()));
         Monitor first = awaitPings(slug, 1);
         admin.replace(first.id, new MonitorSpec(first.name, slug + "-renamed", null, List.of(),
-                Schedule.interval(Duration.ofMinutes(10)), null, null, List.of(), null, List.of()));
+                Schedule.interval(Duration.ofMinutes(10)), null, null, List.of(), null,
+                MonitorSpec.RunRules.DEFAULT, List.of(), List.of(), List.of()));
 
         send(createPing(key, slug, PingType.START, now()));
 
