@@ -133,10 +133,11 @@ public class AutoProvisioning {
             }
             if (inserted[0] == 1) {
                 try (PreparedStatement st = connection.prepareStatement(
-                        "INSERT INTO monitor_state (id, kafka_partition, status) VALUES (?, ?, ?)")) {
+                        "INSERT INTO monitor_state (id, kafka_partition, status, maintenance_from) VALUES (?, ?, ?, ?)")) {
                     st.setObject(1, id);
                     st.setInt(2, topology.partitionOf(id));
                     st.setString(3, Status.NEW.name());
+                    st.setObject(4, at); // windows apply from creation on, as for a monitor created through the API
                     st.executeUpdate();
                 }
             }

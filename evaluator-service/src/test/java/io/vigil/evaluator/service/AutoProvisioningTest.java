@@ -161,6 +161,7 @@ class AutoProvisioningTest {
         admin.replace(first.id, new MonitorSpec(first.name, slug + "-renamed", null, List.of(),
                 Schedule.interval(Duration.ofMinutes(10)), null, null, List.of(), null,
                 MonitorSpec.RunRules.DEFAULT, List.of(), List.of(), List.of()));
+        assertThat(monitors.find(first.id).slug).as("the rename is stored").isEqualTo(slug + "-renamed");
 
         send(createPing(key, slug, PingType.START, now()));
 
