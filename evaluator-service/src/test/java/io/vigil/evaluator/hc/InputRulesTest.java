@@ -63,6 +63,15 @@ class InputRulesTest {
     }
 
     @Test
+    void aCurlDataBodyIsReadAsJsonWhateverItsContentType() {
+        // curl --data, as Healthchecks' documentation writes its examples, sends application/x-www-form-urlencoded
+        String name = "curl-" + Hc.suffix();
+        io.restassured.RestAssured.given().header("X-Api-Key", Hc.FULL_KEY).contentType("application/x-www-form-urlencoded")
+                .body("{\"name\": \"" + name + "\", \"timeout\": 300}").post("/hc/api/v3/checks/").then().statusCode(201)
+                .body("name", equalTo(name)).body("timeout", equalTo(300));
+    }
+
+    @Test
     void aNewCheckHasHealthchecksDefaults() {
         JsonPath check = Hc.full().body(Map.of()).post("/hc/api/v3/checks/").then().statusCode(201).extract().jsonPath();
         assertThat(check.getString("name")).isEqualTo("");

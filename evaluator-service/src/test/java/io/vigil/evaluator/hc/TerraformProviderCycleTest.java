@@ -44,7 +44,7 @@ class TerraformProviderCycleTest {
         create.put("tags", "prod db");
         create.put("timeout", 86400);
         JsonPath created = Hc.full().body(create).post(API + "/checks/").then().statusCode(201)
-                .contentType("application/json").extract().jsonPath();
+                .contentType("application/json").header("Access-Control-Allow-Origin", "*").extract().jsonPath();
         Map<String, Object> check = created.getMap("");
         assertThat(new ArrayList<>(check.keySet())).containsExactlyElementsOf(Hc.FULL_FIELDS);
         String id = (String) check.get("uuid");
