@@ -157,6 +157,19 @@ public final class MonitorRules {
     }
 
     /**
+     * A ping the monitor does not take (a GET or HEAD to a monitor that takes POST pings only, Healthchecks'
+     * {@code methods: "POST"}): counted and kept in the history as ignored, with no other effect, not even on the
+     * last ping time (as Healthchecks' {@code ign}).
+     * Deadlines that passed before it are declared first, as for any ping.
+     */
+    public static Applied applyIgnoredPing(Monitor m, PingReceived ping, Instant safeUntil) {
+        Instant t = ping.receivedAt();
+        List<Transition> out = new ArrayList<>(advance(m, safeUntil == null ? null : min(t, safeUntil)));
+        m.pingCount++;
+        return new Applied(out, null, true);
+    }
+
+    /**
      * Applies one ping. Deadlines that passed before the ping are declared first, at their own times, but
      * only up to {@code safeUntil} (the watermark: every ping received before it has been applied), so an
      * outage is never erased by a late-applied ping and none is invented by pings arriving out of order.

@@ -1015,6 +1015,25 @@ class MonitorRulesTest {
         }
     }
 
+    // a ping the monitor does not take (Healthchecks' methods = "POST", a GET): counted, ignored, no state change
+
+    @Test
+    void anIgnoredPingChangesNoStatusAndNoLastPingButIsCounted() {
+        for (Status status : Status.values()) {
+            flips.clear();
+            Monitor m = inState(status);
+            Instant lastPing = m.lastPingAt;
+            Status before = m.status;
+            long count = m.pingCount;
+            MonitorRules.Applied applied = MonitorRules.applyIgnoredPing(m, ping(PingType.FAIL, at(10)), at(10).plusMillis(200));
+            assertThat(applied.ignored()).isTrue();
+            assertThat(applied.transitions()).isEmpty();
+            assertThat(m.status).isEqualTo(before);
+            assertThat(m.lastPingAt).isEqualTo(lastPing);
+            assertThat(m.pingCount).isEqualTo(count + 1);
+        }
+    }
+
     @Test
     void aHeldDownIsSentOnceEveryParentIsNeitherLateNorDownIfStillDownFromIt() {
         Monitor m = inState(Status.DOWN);
@@ -1043,5 +1062,13 @@ class MonitorRulesTest {
         assertThat(MonitorRules.releasedText("failure signal", "db", true)).isEqualTo("failure signal (held while db was down)");
         assertThat(MonitorRules.releasedText("missed check-in: due 10:00:00Z, grace 5m", "db", false))
                 .isEqualTo("missed check-in: due 10:00:00Z, grace 5m (held while db was late)");
+    }
+
+    @Test
+    void anIgnoredPingStillDeclaresTheDeadlinesBeforeIt() {
+        Monitor m = inState(Status.UP);
+        MonitorRules.Applied applied = MonitorRules.applyIgnoredPing(m, ping(PingType.SUCCESS, at(1000)), at(1000));
+        assertThat(applied.transitions()).extracting(Transition::to).containsExactly(Status.LATE, Status.DOWN);
+        assertThat(m.status).isEqualTo(Status.DOWN);
     }
 }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -281,6 +282,7 @@ public class PingApplier {
         List<Monitor> monitors = Monitor.lockAndRead(byMonitor.keySet(), true);
         Map<UUID, Monitor> found = new HashMap<>();
         monitors.forEach(m -> found.put(m.id, m));
+        Set<UUID> postOnly = postOnly(found.keySet());
         Map<Slot, HistoryRow> history = new LinkedHashMap<>();
         List<Received> hold = new ArrayList<>();
         List<Received> released = new ArrayList<>();
@@ -316,7 +318,7 @@ public class PingApplier {
                 if (r.held()) {
                     released.add(r);
                 }
-                applyOne(monitor, r, watermark, history);
+                applyOne(monitor, r, watermark, history, postOnly);
             }
         }
         writeHistory(history.values());
@@ -398,12 +400,27 @@ public class PingApplier {
         }
     }
 
-    private void applyOne(Monitor monitor, Received r, Instant safeUntil, Map<Slot, HistoryRow> history) {
+    /**
+     * The monitors among {@code ids} that take POST pings only (Healthchecks' {@code methods: "POST"}, kept in
+     * {@code hc_check} by the Healthchecks-compatible API): their GET and HEAD pings are kept as ignored.
+     */
+    @SuppressWarnings("unchecked")
+    private Set<UUID> postOnly(Set<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(em.createNativeQuery("SELECT monitor_id FROM hc_check WHERE methods = 'POST' AND monitor_id IN (:ids)",
+                UUID.class).setParameter("ids", ids).getResultList());
+    }
+
+    private void applyOne(Monitor monitor, Received r, Instant safeUntil, Map<Slot, HistoryRow> history, Set<UUID> postOnly) {
         PingReceived ping = r.ping();
         Instant lastPingAt = monitor.lastPingAt;
         String lastBody = monitor.lastBody;
-        MonitorRules.Applied applied = MonitorRules.applyPing(monitor, ping, safeUntil);
-        if (!ping.receivedAt().isBefore(monitor.lastPingAt)) {
+        boolean refused = postOnly.contains(monitor.id) && !"POST".equalsIgnoreCase(ping.method());
+        MonitorRules.Applied applied = refused ? MonitorRules.applyIgnoredPing(monitor, ping, safeUntil)
+                : MonitorRules.applyPing(monitor, ping, safeUntil);
+        if (!refused && !ping.receivedAt().isBefore(monitor.lastPingAt)) {
             monitor.lastBody = bodyText(ping.body());
         }
         // a later ping of the batch that lands in the same ring slot replaces the earlier one (one row per slot
