@@ -198,7 +198,10 @@ class DependenciesTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> relayed(dependent).size() == 3);
         assertThat(relayed(dependent)).extracting(MonitorFlipped::status).containsExactly(Status.UP, Status.LATE, Status.DOWN);
-        assertThat(relayed(dependent).subList(1, 3)).allSatisfy(f -> assertThat(f.suppressedBy()).isEqualTo(parent));
+        // the DOWN comes a grace after the parent's LATE was recorded, so it is held; the two LATEs fall due within
+        // milliseconds of each other, and the sweep may declare the dependent's (on another partition) first: a
+        // dependent's flip recorded before its parent's is not held (README, Dependencies), so the LATE may go either way
+        assertThat(relayed(dependent).get(2).suppressedBy()).isEqualTo(parent);
         assertThat(monitors.flips(dependent).get(2).held).isTrue();
     }
 
