@@ -34,6 +34,7 @@ public class ConsoleFilter {
         this.caller = caller;
     }
 
+    @ConsoleForms
     @ServerRequestFilter(readBody = true)
     public Response checkForm(ResteasyReactiveContainerRequestContext request, RoutingContext routing) {
         String path = routing.normalizedPath();

@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 
 /** The console's front door: the monitors list. */
+@ConsoleForms
 @Path("/")
 public class HomePage {
 

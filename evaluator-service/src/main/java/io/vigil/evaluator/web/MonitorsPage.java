@@ -8,6 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** The monitors list (the dashboard). */
+@ConsoleForms
 @Path("/monitors")
 @Produces(MediaType.TEXT_HTML)
 public class MonitorsPage {

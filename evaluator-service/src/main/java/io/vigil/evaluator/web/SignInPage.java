@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.RestCookie;
 import org.jboss.resteasy.reactive.RestForm;
 
 /** The console's sign-in page and sign-out. */
+@ConsoleForms
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class SignInPage {
