@@ -15,7 +15,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * Authenticates every {@code /api/v1} request by its API key ({@code Authorization: Bearer <key>} or
  * {@code X-Api-Key: <key>}): no key or an unknown key is 401, a read-only key on anything but a read
  * is 403. The key is checked before the request is matched to an endpoint, so a caller without a valid
- * key learns nothing from a 404, 405, 406 or 415. Badges and {@code /q/*} need no key, and {@code /hc/*} (the
+ * key learns nothing from a 404, 405, 406 or 415. Badges, the public status pages ({@code /status/*}) and {@code /q/*} need no key, and {@code /hc/*} (the
  * Healthchecks-compatible API) checks keys its own way; every other path
  * this service routes to a resource does, so no spelling of a path slips past the check.
  */
@@ -38,7 +38,7 @@ public class ApiKeyFilter {
         // segments removed), so /badge/%2e%2e/api/v1/monitors is judged as the /api/v1/monitors it reaches.
         // UriInfo's views re-parse the URI and throw on a hostile escape, a 500.
         String path = routing.normalizedPath();
-        if (path.startsWith("/badge/") || path.startsWith("/q/")) {
+        if (path.startsWith("/badge/") || path.startsWith("/status/") || path.startsWith("/q/")) {
             return Uni.createFrom().voidItem();
         }
         if (path.startsWith("/hc/")) {
