@@ -54,6 +54,15 @@ if [ -z "${VIGIL_ADMIN_KEY:-}" ]; then
   fi
   VIGIL_ADMIN_KEY=$(cat "$VIGIL_HOME/admin-key")
 fi
+# The web console's first user: the one given, else "admin" with a password generated once and kept in .vigil/.
+: "${VIGIL_ADMIN_USER:=admin}"
+if [ -z "${VIGIL_ADMIN_PASSWORD:-}" ]; then
+  if [ ! -s "$VIGIL_HOME/admin-password" ]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$VIGIL_HOME/admin-password")
+  fi
+  VIGIL_ADMIN_PASSWORD=$(cat "$VIGIL_HOME/admin-password")
+fi
+export VIGIL_ADMIN_USER VIGIL_ADMIN_PASSWORD
 # The key that seals channel settings on Kafka (evaluator and notifier): the one given, else one kept in .vigil/.
 if [ -z "${VIGIL_SECRETS_KEY:-}" ]; then
   if [ ! -s "$VIGIL_HOME/secrets-key" ]; then
@@ -140,6 +149,7 @@ Vigil is running.
   ping API (ingest)     http://localhost:$VIGIL_INGEST_PORT
   admin API (evaluator) http://localhost:$VIGIL_EVALUATOR_PORT/api/v1   (Swagger UI: http://localhost:$VIGIL_EVALUATOR_PORT/q/swagger-ui)
   notifier              http://localhost:$VIGIL_NOTIFIER_PORT   (internal API: needs VIGIL_INTERNAL_TOKEN, in $VIGIL_HOME/internal-token)
+  web console           http://localhost:$VIGIL_EVALUATOR_PORT/   (user $VIGIL_ADMIN_USER, password $VIGIL_ADMIN_PASSWORD, kept in $VIGIL_HOME/admin-password)
   admin key             $VIGIL_ADMIN_KEY
   logs                  $logs    mail sent to the local SMTP sink: $VIGIL_HOME/mail
 

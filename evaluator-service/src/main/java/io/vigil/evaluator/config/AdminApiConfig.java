@@ -59,4 +59,25 @@ public interface AdminApiConfig {
      */
     @WithDefault("PT1S")
     Duration keyMissReload();
+
+    /**
+     * {@code VIGIL_ADMIN_USER}: a full console user ensured at every start together with {@code VIGIL_ADMIN_PASSWORD}
+     * (created if missing; its password and full access restored if changed), like {@code VIGIL_ADMIN_KEY}.
+     */
+    Optional<String> adminUser();
+
+    /** {@code VIGIL_ADMIN_PASSWORD}: the password of {@code VIGIL_ADMIN_USER}, at least 12 characters. */
+    Optional<String> adminPassword();
+
+    /** {@code VIGIL_SESSION_TTL}: how long a console sign-in lasts. */
+    @WithDefault("PT12H")
+    Duration sessionTtl();
+
+    /** {@code VIGIL_SIGN_IN_ATTEMPTS}: failed sign-ins in a row after which a user is locked out. */
+    @WithDefault("5")
+    int signInAttempts();
+
+    /** {@code VIGIL_SIGN_IN_LOCKOUT}: how long a user stays locked out. */
+    @WithDefault("PT15M")
+    Duration signInLockout();
 }

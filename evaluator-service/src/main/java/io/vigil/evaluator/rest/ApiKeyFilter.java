@@ -4,6 +4,10 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vigil.evaluator.ApiKey;
 import io.vigil.evaluator.service.ApiKeys;
+import io.vigil.evaluator.service.Users;
+import io.vigil.evaluator.web.ConsolePaths;
+import io.vigil.evaluator.web.SignInRequiredException;
+import jakarta.ws.rs.core.Cookie;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import java.util.Locale;
@@ -12,23 +16,30 @@ import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Authenticates every {@code /api/v1} request by its API key ({@code Authorization: Bearer <key>} or
- * {@code X-Api-Key: <key>}): no key or an unknown key is 401, a read-only key on anything but a read
- * is 403. The key is checked before the request is matched to an endpoint, so a caller without a valid
- * key learns nothing from a 404, 405, 406 or 415. Badges, the public status pages ({@code /status/*}) and {@code /q/*} need no key, and {@code /hc/*} (the
- * Healthchecks-compatible API) checks keys its own way; every other path
- * this service routes to a resource does, so no spelling of a path slips past the check.
+ * Authenticates every request before it is matched to an endpoint, so a caller without a valid key or session
+ * learns nothing from a 404, 405, 406 or 415.
+ * <ul>
+ * <li>The web console's pages ({@link ConsolePaths}) need a signed-in session: its cookie is looked up, and without
+ *     one a page asks the browser to sign in first.</li>
+ * <li>Public paths (badges, status pages, the console's static assets, the sign-in page, {@code /q/*}) need nothing,
+ *     and {@code /hc/*} (the Healthchecks-compatible API) checks keys its own way.</li>
+ * <li>Every other path needs an API key ({@code Authorization: Bearer <key>} or {@code X-Api-Key: <key>}): no key or
+ *     an unknown key is 401, a read-only key on anything but a read is 403. So no spelling of a path slips past.</li>
+ * </ul>
  */
 public class ApiKeyFilter {
 
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
     private static final String KEY = ApiKeyFilter.class.getName() + ".key";
+    private static final String USER = ApiKeyFilter.class.getName() + ".user";
 
     private final ApiKeys apiKeys;
+    private final Users users;
     private final Caller caller;
 
-    public ApiKeyFilter(ApiKeys apiKeys, Caller caller) {
+    public ApiKeyFilter(ApiKeys apiKeys, Users users, Caller caller) {
         this.apiKeys = apiKeys;
+        this.users = users;
         this.caller = caller;
     }
 
@@ -38,8 +49,11 @@ public class ApiKeyFilter {
         // segments removed), so /badge/%2e%2e/api/v1/monitors is judged as the /api/v1/monitors it reaches.
         // UriInfo's views re-parse the URI and throw on a hostile escape, a 500.
         String path = routing.normalizedPath();
-        if (path.startsWith("/badge/") || path.startsWith("/status/") || path.startsWith("/q/")) {
+        if (ConsolePaths.isPublic(path)) {
             return Uni.createFrom().voidItem();
+        }
+        if (ConsolePaths.isConsole(path)) {
+            return signedIn(request, routing, path);
         }
         if (path.startsWith("/hc/")) {
             // The Healthchecks-compatible API checks the same keys itself, as Healthchecks does (a write's key may
@@ -62,11 +76,28 @@ public class ApiKeyFilter {
                 });
     }
 
-    /** Hands the key found before matching to the request's {@link Caller}, on the thread that runs the endpoint. */
+    /** A console page: the session cookie's user, or a request to sign in first. */
+    private Uni<Void> signedIn(ContainerRequestContext request, RoutingContext routing, String path) {
+        Cookie cookie = request.getCookies().get(ConsolePaths.SESSION_COOKIE);
+        String token = cookie == null || cookie.getValue().isBlank() ? null : cookie.getValue();
+        Uni<Optional<Users.SignedIn>> user = token == null ? Uni.createFrom().item(Optional.empty())
+                : Uni.createFrom().item(() -> users.session(token)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return user.map(found -> {
+            if (found.isEmpty()) {
+                throw new SignInRequiredException(ConsolePaths.signInFor(path, routing.request().query(), request));
+            }
+            request.setProperty(USER, found.get());
+            return null;
+        });
+    }
+
+    /** Hands the key or user found before matching to the request's {@link Caller}, on the thread that runs the endpoint. */
     @ServerRequestFilter
     public void identify(ContainerRequestContext request) {
         if (request.getProperty(KEY) instanceof ApiKey key) {
             caller.authenticated(key);
+        } else if (request.getProperty(USER) instanceof Users.SignedIn user) {
+            caller.signedIn(user);
         }
     }
 

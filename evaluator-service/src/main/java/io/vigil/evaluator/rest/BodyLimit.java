@@ -8,6 +8,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import io.vigil.contracts.Json;
 import io.vigil.evaluator.config.AdminApiConfig;
+import io.vigil.evaluator.web.ConsolePaths;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
@@ -49,8 +50,8 @@ public class BodyLimit {
             }
             if (length > limit) {
                 refuse(context, 413, tooLarge);
-            } else if (form(context, length)) {
-                // no endpoint takes a form, and the body reader would decode one: with a 500 for a read method,
+            } else if (form(context, length) && !consoleForm(context)) {
+                // no API endpoint takes a form, and the body reader would decode one: with a 500 for a read method,
                 // for a long field, ...
                 refuse(context, 415, form);
             } else {
@@ -75,6 +76,14 @@ public class BodyLimit {
             }
             context.next();
         });
+    }
+
+    /** The web console's pages and sign-in take url-encoded forms (never multipart), within the same limit. */
+    private static boolean consoleForm(RoutingContext context) {
+        String path = context.normalizedPath();
+        String type = context.request().getHeader("Content-Type");
+        return (path.equals("/login") || ConsolePaths.isConsole(path))
+                && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     private static long declaredLength(RoutingContext context) {
