@@ -79,7 +79,8 @@ public class StatusSite {
     @APIResponse(responseCode = "404", description = "No status page has this slug")
     public Response feed(@PathParam("slug") String slug) {
         StatusReports.Report report = reports.report(slug).orElseThrow(() -> missing(slug));
-        return Response.ok(Templates.feed(StatusViews.feed(report))).type(ATOM + ";charset=UTF-8")
+        // rendered here: a TemplateInstance would be sent as the template's own type, application/xml
+        return Response.ok(Templates.feed(StatusViews.feed(report)).render()).type(ATOM + ";charset=UTF-8")
                 .header("Cache-Control", CACHE_CONTROL).build();
     }
 
