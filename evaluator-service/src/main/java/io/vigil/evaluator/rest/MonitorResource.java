@@ -165,8 +165,8 @@ public class MonitorResource {
             "pingCount", "consecutiveFailures", "consecutiveSuccesses", "pausedUntil", "error", "pingUrl", "badgeUrl",
             "tagBadgeUrls", "createdAt", "updatedAt", "nextMaintenance");
     private static final Pattern SLUG = Pattern.compile("^[a-z0-9_-]{1,100}$");
-    private static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,49}$");
-    private static final String TAG_RULE =
+    static final Pattern TAG = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,49}$");
+    static final String TAG_RULE =
             "each tag is 1 to 50 characters of letters, digits, '.', '_', ':' and '-', starting with a letter or digit";
     private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
     private static final Duration SECOND = Duration.ofSeconds(1);

@@ -5,8 +5,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** Timestamps as the API writes them: ISO-8601 UTC with millisecond precision. */
-final class Times {
+/** Timestamps as the API (and the public status pages) write them: ISO-8601 UTC with millisecond precision. */
+public final class Times {
 
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -14,7 +14,7 @@ final class Times {
     private Times() {
     }
 
-    static String format(Instant at) {
+    public static String format(Instant at) {
         return at == null ? null : FORMAT.format(at);
     }
 
