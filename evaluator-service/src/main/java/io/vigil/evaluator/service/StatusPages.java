@@ -117,7 +117,8 @@ public class StatusPages {
     }
 
     private StatusPage find(String key, boolean lock) {
-        StatusPage page = StatusPage.findBySlug(key);
+        // only a possible slug is looked up: PostgreSQL refuses some text (a NUL) with an error, not a miss
+        StatusPage page = key.matches("[a-z0-9-]{1,64}") ? StatusPage.findBySlug(key) : null;
         if (page == null) {
             UUID id = uuid(key);
             page = id == null ? null : lock ? StatusPage.findById(id, LockModeType.PESSIMISTIC_WRITE) : StatusPage.findById(id);
@@ -125,7 +126,7 @@ public class StatusPages {
             entities.lock(page, LockModeType.PESSIMISTIC_WRITE);
         }
         if (page == null) {
-            throw new NotFoundException("No status page with slug or id " + key + ".");
+            throw new NotFoundException("No status page has this slug or id.");
         }
         return page;
     }

@@ -129,6 +129,7 @@ class StatusPageTest {
         given().get("/api/v1/status-pages").then().statusCode(401);
         given().get("/status/" + slug + ".json").then().statusCode(200).body("incidents", hasSize(0))
                 .body("monitors[0].uptime.24h", nullValue());
+        full().urlEncodingEnabled(false).delete("/api/v1/status-pages/%00").then().statusCode(404).contentType("application/problem+json");
         full().delete("/api/v1/status-pages/" + slug).then().statusCode(204);
         given().get("/status/" + slug).then().statusCode(404);
         given().get("/status/" + slug + ".json").then().statusCode(404).contentType("application/problem+json");
