@@ -1,8 +1,11 @@
 package io.vigil.evaluator.web;
 
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
 import io.vertx.ext.web.RoutingContext;
 import io.vigil.contracts.TokenHash;
 import io.vigil.evaluator.rest.Caller;
+import io.vigil.evaluator.rest.Problem;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Cookie;
@@ -64,10 +67,19 @@ public class ConsoleFilter {
         return null;
     }
 
+    @CheckedTemplate(basePath = "")
+    static class Templates {
+        static native TemplateInstance error(Problem problem);
+    }
+
     @ServerResponseFilter
     public void headers(ContainerRequestContext request, ContainerResponseContext response, RoutingContext routing) {
         String path = routing.normalizedPath();
         if (path.equals("/login") || ConsolePaths.isConsole(path)) {
+            if (response.getEntity() instanceof Problem problem) {
+                // a person reads this one: the API's problem, as a page of the console
+                response.setEntity(Templates.error(problem).render(), null, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
+            }
             response.getHeaders().putSingle("Cache-Control", "no-store");
             response.getHeaders().putSingle("X-Frame-Options", "DENY");
             response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
