@@ -86,6 +86,10 @@ public class ApiKeyFilter {
             if (found.isEmpty()) {
                 throw new SignInRequiredException(ConsolePaths.signInFor(path, routing.request().query(), request));
             }
+            if (!found.get().full() && !READS.contains(request.getMethod().toUpperCase(Locale.ROOT))
+                    && !path.equals("/logout")) {
+                throw new AccessDeniedException(403, "A read-only user cannot make changes.");
+            }
             request.setProperty(USER, found.get());
             return null;
         });

@@ -205,7 +205,7 @@ public class MonitorResource {
     @APIResponse(responseCode = "400", description = "Invalid fields, each named in errors[]")
     @APIResponse(responseCode = "409", description = "Slug or token taken")
     public Response create(String body) {
-        Monitor monitor = monitors.create(spec(Input.object(body)));
+        Monitor monitor = monitors.create(spec(Input.object(body), clock.instant()));
         return Response.created(URI.create("/api/v1/monitors/" + monitor.id)).entity(json(monitor)).build();
     }
 
@@ -259,7 +259,7 @@ public class MonitorResource {
     @APIResponse(responseCode = "404", description = "No such monitor")
     @APIResponse(responseCode = "409", description = "Slug taken, or a change the vigil-pipeline monitor does not allow")
     public MonitorJson replace(@PathParam("id") UUID id, String body) {
-        return json(monitors.replace(id, spec(Input.object(body))));
+        return json(monitors.replace(id, spec(Input.object(body), clock.instant())));
     }
 
     @PATCH
@@ -283,7 +283,7 @@ public class MonitorResource {
         SERVER.forEach(document::remove);
         document.remove("token");
         JsonNode merged = MergePatch.apply(document, patch);
-        return json(monitors.replace(id, spec((ObjectNode) merged)));
+        return json(monitors.replace(id, spec((ObjectNode) merged, clock.instant())));
     }
 
     @DELETE
@@ -447,7 +447,11 @@ public class MonitorResource {
         return MonitorJson.of(monitor, caller.full(), config.publicUrl(), config.adminUrl(), tagBadges, clock.instant());
     }
 
-    MonitorSpec spec(ObjectNode body) {
+    /**
+     * A monitor's JSON body read into a spec, every problem named; the console's forms are read by it too, so a form
+     * and a curl call are refused for the same reasons.
+     */
+    public static MonitorSpec spec(ObjectNode body, Instant now) {
         Input input = Input.of(body, WRITABLE, SERVER);
         String name = input.text("name", true, 200);
         String slug = input.text("slug", false, 100);
@@ -464,7 +468,7 @@ public class MonitorResource {
                 tags.add(tag);
             }
         }
-        Schedule schedule = schedule(input, clock.instant());
+        Schedule schedule = schedule(input, now);
         Duration grace = DurationInput.read(input, "grace", input.raw("grace"), Duration.ZERO, YEAR);
         Duration maxRuntime = DurationInput.read(input, "maxRuntime", input.raw("maxRuntime"), SECOND, YEAR);
         List<UUID> channels = new ArrayList<>();
@@ -489,7 +493,7 @@ public class MonitorResource {
                 DurationInput.read(input, "minRuntime", input.raw("minRuntime"), SECOND, YEAR),
                 DurationInput.read(input, "minInterval", input.raw("minInterval"), SECOND, YEAR),
                 input.flag("manualResume"));
-        List<Maintenance.Window> maintenance = maintenance(input, clock.instant());
+        List<Maintenance.Window> maintenance = maintenance(input, now);
         return new MonitorSpec(name, slug, description, List.copyOf(tags), schedule, grace, maxRuntime, channels, token,
                 rules, dependsOn(input), input.errors(), maintenance);
     }

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -82,13 +83,13 @@ public class PingKeyResource {
     private static final Set<String> DEFAULTS = Set.of("schedule", "grace", "channels", "tags");
 
     private final PingKeys pingKeys;
-    private final MonitorResource monitors;
+    private final InstantSource clock;
     private final AdminApiConfig config;
     private final Caller caller;
 
-    public PingKeyResource(PingKeys pingKeys, MonitorResource monitors, AdminApiConfig config, Caller caller) {
+    public PingKeyResource(PingKeys pingKeys, InstantSource clock, AdminApiConfig config, Caller caller) {
         this.pingKeys = pingKeys;
-        this.monitors = monitors;
+        this.clock = clock;
         this.config = config;
         this.caller = caller;
     }
@@ -174,7 +175,7 @@ public class PingKeyResource {
             fields.remove(field);
         });
         fields.put("name", "defaults");
-        MonitorSpec spec = monitors.spec(fields);
+        MonitorSpec spec = MonitorResource.spec(fields, clock.instant());
         for (FieldError error : spec.errors()) {
             input.error("defaults." + error.field(), error.message());
         }

@@ -9,6 +9,8 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +22,49 @@ public class History {
 
     /** A notification with its attempts, oldest attempt first. */
     public record NotificationWithAttempts(Notification notification, List<NotificationAttempt> attempts) {
+    }
+
+    /**
+     * One entry of a monitor's event log: exactly one of {@code ping}, {@code flip} and {@code notification} is set.
+     */
+    public record Event(Instant at, PingRecord ping, Flip flip, NotificationWithAttempts notification) {
+    }
+
+    /** A page of the event log and the {@code before} of the next page (null: this is the last). */
+    public record EventPage(List<Event> events, Instant next) {
+    }
+
+    /**
+     * The event log: pings, flips and notifications (each with its attempts) merged, newest first, those before
+     * {@code before} (null: from now). A page holds {@code limit} entries, or more when several share the time of
+     * its last one: the next page starts strictly before that time, so entries with equal times are not split (unless more than a page of one kind share a millisecond).
+     */
+    @Transactional
+    public EventPage events(UUID monitorId, Instant before, int limit) {
+        exists(monitorId);
+        Instant until = before == null ? Instant.MAX : before;
+        List<Event> events = new ArrayList<>();
+        PingRecord.<PingRecord>find("monitorId = ?1 and receivedAt < ?2 order by receivedAt desc, n desc", monitorId, until)
+                .page(0, limit + 1).list().forEach(ping -> events.add(new Event(ping.receivedAt, ping, null, null)));
+        Flip.<Flip>find("monitorId = ?1 and at < ?2 order by at desc, sequence desc", monitorId, until)
+                .page(0, limit + 1).list().forEach(flip -> events.add(new Event(flip.at, null, flip, null)));
+        List<Notification> notifications = Notification.<Notification>find(
+                "monitorId = ?1 and createdAt < ?2 order by createdAt desc, id desc", monitorId, until).page(0, limit + 1).list();
+        Map<UUID, List<NotificationAttempt>> attempts = NotificationAttempt
+                .ofNotifications(notifications.stream().map(n -> n.id).toList()).stream()
+                .collect(Collectors.groupingBy(attempt -> attempt.notificationId));
+        notifications.forEach(n -> events.add(new Event(n.createdAt, null, null,
+                new NotificationWithAttempts(n, attempts.getOrDefault(n.id, List.of())))));
+        events.sort(Comparator.comparing(Event::at).reversed());
+        if (events.size() <= limit) {
+            return new EventPage(events, null);
+        }
+        Instant last = events.get(limit - 1).at();
+        int end = limit;
+        while (end < events.size() && events.get(end).at().equals(last)) {
+            end++;
+        }
+        return new EventPage(List.copyOf(events.subList(0, end)), last);
     }
 
     /** Flips newest first, optionally only those at or after {@code since}. */

@@ -18,9 +18,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -204,7 +206,16 @@ public class Monitors {
     /** Monitors by creation time, holding every tag in {@code tags} and (when given) in one of {@code statuses}. */
     @Transactional
     public Pages.Page<Monitor> page(List<String> tags, List<Status> statuses, Pages.Cursor after, int limit) {
+        return page(tags, statuses, null, after, limit);
+    }
+
+    /** As {@link #page(List, List, Pages.Cursor, int)}, and (when not null) with {@code search} in the name, any case. */
+    @Transactional
+    public Pages.Page<Monitor> page(List<String> tags, List<Status> statuses, String search, Pages.Cursor after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM " + Monitor.BOTH_TABLES + " WHERE true");
+        if (search != null) {
+            sql.append(" AND strpos(lower(name), lower(:search)) > 0");
+        }
         for (int i = 0; i < tags.size(); i++) {
             sql.append(" AND CAST(:tag").append(i).append(" AS text) = ANY(tags)");
         }
@@ -216,6 +227,9 @@ public class Monitors {
         }
         sql.append(" ORDER BY created_at, id LIMIT :limit");
         Query query = entities.createNativeQuery(sql.toString(), Monitor.class);
+        if (search != null) {
+            query.setParameter("search", search);
+        }
         for (int i = 0; i < tags.size(); i++) {
             query.setParameter("tag" + i, tags.get(i));
         }
@@ -230,6 +244,22 @@ public class Monitors {
         @SuppressWarnings("unchecked")
         List<Monitor> fetched = query.getResultList();
         return Pages.of(fetched, limit, monitor -> Pages.Cursor.of(monitor.createdAt, monitor.id));
+    }
+
+    /** How many monitors have each status (statuses without one are left out), and how many are running a job now. */
+    public record Counts(Map<Status, Long> byStatus, long running) {
+    }
+
+    @Transactional
+    public Counts counts() {
+        Map<Status, Long> byStatus = new EnumMap<>(Status.class);
+        long running = 0;
+        for (Object[] row : entities.createQuery("select m.status, count(m), sum(case when m.running then 1 else 0 end)"
+                + " from Monitor m group by m.status", Object[].class).getResultList()) {
+            byStatus.put((Status) row[0], (Long) row[1]);
+            running += ((Number) row[2]).longValue();
+        }
+        return new Counts(byStatus, running);
     }
 
     /** Every monitor, for the Prometheus export and badges. */

@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -52,6 +53,14 @@ public class StatusReports {
     private final EntityManager entities;
     private final java.time.InstantSource clock;
 
+    /** One monitor's last {@value #DAYS} days for the console: the day bar, and each month's uptime and downtime. */
+    public record MonitorHistory(List<Uptime.Day> days, List<Month> months) {
+    }
+
+    /** A UTC calendar month, observed up to now (the oldest may be only partly within the {@value #DAYS} days). */
+    public record Month(YearMonth month, Double uptime, Duration downtime) {
+    }
+
     public StatusReports(EntityManager entities, java.time.InstantSource clock) {
         this.entities = entities;
         this.clock = clock;
@@ -86,6 +95,24 @@ public class StatusReports {
         incidents.sort(Comparator.comparing(IncidentReport::startedAt).reversed());
         return Optional.of(new Report(page.slug, page.title, page.description, overall(monitors), now, reports,
                 List.copyOf(incidents.subList(0, Math.min(MAX_INCIDENTS, incidents.size())))));
+    }
+
+    /** The day bar and the months of the last {@value #DAYS} days of one monitor, newest month first. */
+    @Transactional
+    public MonitorHistory history(Monitor monitor) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant from = now.minus(Duration.ofDays(DAYS));
+        Uptime uptime = Uptime.of(changes(List.of(monitor), from).getOrDefault(monitor.id, List.of()), monitor.createdAt,
+                monitor.status, now);
+        List<Month> months = new ArrayList<>();
+        YearMonth first = YearMonth.from(from.atOffset(ZoneOffset.UTC));
+        for (YearMonth month = YearMonth.from(now.atOffset(ZoneOffset.UTC)); !month.isBefore(first); month = month.minusMonths(1)) {
+            Instant start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant end = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant until = end.isAfter(now) ? now : end;
+            months.add(new Month(month, uptime.percent(start, until), uptime.downtime(start, until)));
+        }
+        return new MonitorHistory(uptime.days(LocalDate.ofInstant(now, ZoneOffset.UTC), DAYS), months);
     }
 
     /** The worst current status: DOWN, then LATE, else UP (PAUSED, NEW and MAINTENANCE make nothing worse). */

@@ -105,6 +105,11 @@ public final class Uptime {
         return up + down == 0 ? null : 100.0 * up / (up + down);
     }
 
+    /** The DOWN time within {@code [from, to)}. */
+    public Duration downtime(Instant from, Instant to) {
+        return upAndDown(from, to)[1];
+    }
+
     /** The UTC calendar day {@code date} (always 24 hours, whatever the monitor's time zone). */
     public Day day(LocalDate date) {
         Instant from = date.atStartOfDay(ZoneOffset.UTC).toInstant();
