@@ -278,11 +278,7 @@ public class MonitorResource {
     @APIResponse(responseCode = "409", description = "Slug taken")
     public MonitorJson patch(@PathParam("id") UUID id, String body) {
         ObjectNode patch = Input.object(body);
-        MonitorJson current = MonitorJson.of(monitors.get(id), false, "", "", Map.of(), clock.instant());
-        ObjectNode document = io.vigil.contracts.Json.mapper().valueToTree(current);
-        SERVER.forEach(document::remove);
-        document.remove("token");
-        JsonNode merged = MergePatch.apply(document, patch);
+        JsonNode merged = MergePatch.apply(writable(monitors.get(id), clock.instant()), patch);
         return json(monitors.replace(id, spec((ObjectNode) merged, clock.instant())));
     }
 
@@ -445,6 +441,17 @@ public class MonitorResource {
 
     private MonitorJson json(Monitor monitor, Map<String, String> tagBadges) {
         return MonitorJson.of(monitor, caller.full(), config.publicUrl(), config.adminUrl(), tagBadges, clock.instant());
+    }
+
+    /**
+     * A monitor's writable fields as a JSON document (no token, no server fields): what a PATCH or the console's edit
+     * form is applied to before the result is read by {@link #spec}.
+     */
+    public static ObjectNode writable(Monitor monitor, Instant now) {
+        ObjectNode document = io.vigil.contracts.Json.mapper().valueToTree(MonitorJson.of(monitor, false, "", "", Map.of(), now));
+        SERVER.forEach(document::remove);
+        document.remove("token");
+        return document;
     }
 
     /**

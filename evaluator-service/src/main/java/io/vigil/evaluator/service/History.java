@@ -24,6 +24,9 @@ public class History {
     public record NotificationWithAttempts(Notification notification, List<NotificationAttempt> attempts) {
     }
 
+    /** Later than any stored time, and still a PostgreSQL timestamp. */
+    private static final Instant END_OF_TIME = Instant.parse("9999-12-31T00:00:00Z");
+
     /**
      * One entry of a monitor's event log: exactly one of {@code ping}, {@code flip} and {@code notification} is set.
      */
@@ -42,7 +45,7 @@ public class History {
     @Transactional
     public EventPage events(UUID monitorId, Instant before, int limit) {
         exists(monitorId);
-        Instant until = before == null ? Instant.MAX : before;
+        Instant until = before == null ? END_OF_TIME : before;
         List<Event> events = new ArrayList<>();
         PingRecord.<PingRecord>find("monitorId = ?1 and receivedAt < ?2 order by receivedAt desc, n desc", monitorId, until)
                 .page(0, limit + 1).list().forEach(ping -> events.add(new Event(ping.receivedAt, ping, null, null)));

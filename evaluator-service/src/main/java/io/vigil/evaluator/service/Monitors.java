@@ -262,6 +262,13 @@ public class Monitors {
         return new Counts(byStatus, running);
     }
 
+    /** Every tag some monitor has, in order. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<String> tags() {
+        return entities.createNativeQuery("SELECT DISTINCT unnest(tags) AS tag FROM monitor ORDER BY tag").getResultList();
+    }
+
     /** Every monitor, for the Prometheus export and badges. */
     @Transactional
     public List<Monitor> all() {
