@@ -97,7 +97,7 @@ public class StatusReports {
                 List.copyOf(incidents.subList(0, Math.min(MAX_INCIDENTS, incidents.size())))));
     }
 
-    /** The day bar and the months of the last {@value #DAYS} days of one monitor, newest month first. */
+    /** The day bar and the months of the last {@value #DAYS} days of one monitor (since its creation), newest month first. */
     @Transactional
     public MonitorHistory history(Monitor monitor) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -105,7 +105,7 @@ public class StatusReports {
         Uptime uptime = Uptime.of(changes(List.of(monitor), from).getOrDefault(monitor.id, List.of()), monitor.createdAt,
                 monitor.status, now);
         List<Month> months = new ArrayList<>();
-        YearMonth first = YearMonth.from(from.atOffset(ZoneOffset.UTC));
+        YearMonth first = YearMonth.from((monitor.createdAt.isAfter(from) ? monitor.createdAt : from).atOffset(ZoneOffset.UTC));
         for (YearMonth month = YearMonth.from(now.atOffset(ZoneOffset.UTC)); !month.isBefore(first); month = month.minusMonths(1)) {
             Instant start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             Instant end = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
