@@ -25,10 +25,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The web console in a real browser (headless Chromium) against the packaged services: an operator signs in, makes a
@@ -54,6 +57,20 @@ class ConsoleWalkthroughIT {
 
     private Browser browser;
     private final List<String> overflowing = new ArrayList<>();
+
+    /** A failing test leaves the page it failed on as {@code failed-<test>-1280.png} and {@code -390.png}. */
+    @RegisterExtension
+    final TestExecutionExceptionHandler screenshotOnFailure = (context, thrown) -> {
+        if (browser != null && !(thrown instanceof TestAbortedException)) {
+            try {
+                System.out.println(context.getDisplayName() + " failed at " + browser.path() + ", showing " + browser.problems());
+                browser.screenshot("failed-" + context.getRequiredTestMethod().getName());
+            } catch (RuntimeException e) {
+                thrown.addSuppressed(e);
+            }
+        }
+        throw thrown;
+    };
 
     @BeforeAll
     static void startVigil() {
@@ -327,12 +344,14 @@ class ConsoleWalkthroughIT {
                 .findFirst().orElse(null);
     }
 
-    /** The ping URL the monitor page shows in {@code #ping-url} (its text, or its value when it is a field). */
+    /** The ping URL the monitor page shows in {@code #ping-url} (in its text, or its value when it is a field). */
     private String pingUrlShown() {
         WebElement shown = browser.find("#ping-url");
-        String url = "input".equals(shown.getTagName()) || "textarea".equals(shown.getTagName())
+        String text = "input".equals(shown.getTagName()) || "textarea".equals(shown.getTagName())
                 ? shown.getAttribute("value") : shown.getText();
-        return url.strip();
+        java.util.regex.Matcher url = java.util.regex.Pattern.compile("https?://[^\\s\"'<>]+").matcher(text);
+        assertThat(url.find()).as("#ping-url shows a URL: %s", text).isTrue();
+        return url.group();
     }
 
     /** Marks the page in this tab, so that {@link #assertNotReloaded} can tell it was never loaded again. */
