@@ -42,6 +42,7 @@ final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final String baseUrl;
     private final Path screenshots;
+    private Dimension frame;
 
     private Browser(ChromeDriver driver, String baseUrl, Path screenshots) {
         this.driver = driver;
@@ -88,17 +89,20 @@ final class Browser implements AutoCloseable {
         return browser;
     }
 
-    /** Sizes the window so that the page sees {@code viewport} (the window's own frame is on top of it). */
+    /**
+     * Sizes the window so that the page sees {@code viewport}: the window's frame (its size less the page's, measured
+     * once on the window Chromium opened with) on top, then waits for the page to see the new size, which comes
+     * after the resize call has returned.
+     */
     private void resize(Dimension viewport) {
-        driver.manage().window().setSize(viewport);
-        Dimension seen = viewport();
-        if (!seen.equals(viewport)) {
-            driver.manage().window().setSize(new Dimension(2 * viewport.width - seen.width, 2 * viewport.height - seen.height));
-            seen = viewport();
+        if (frame == null) {
+            Dimension opened = driver.manage().window().getSize();
+            Dimension seen = viewport();
+            frame = new Dimension(opened.width - seen.width, opened.height - seen.height);
         }
-        if (!seen.equals(viewport)) {
-            throw new IllegalStateException("the page sees a window of " + seen + ", not " + viewport);
-        }
+        driver.manage().window().setSize(new Dimension(viewport.width + frame.width, viewport.height + frame.height));
+        wait(Duration.ofSeconds(10)).withMessage(() -> "the page sees a window of " + viewport + ", not " + viewport())
+                .until(d -> viewport().equals(viewport));
     }
 
     private Dimension viewport() {

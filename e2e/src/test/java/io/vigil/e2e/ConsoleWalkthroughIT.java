@@ -115,6 +115,7 @@ class ConsoleWalkthroughIT {
         signInAs(ADMIN_USER, ADMIN_PASSWORD);
         assertThat(browser.awaitPath("/monitors\\?status=DOWN")).isEqualTo("/monitors?status=DOWN");
         assertThat(browser.find("form[action=\"/logout\"] button").getText()).containsIgnoringCase("sign out");
+        shot("signed-in");
 
         // the public page, made through the admin API
         String name = "public " + s;
