@@ -153,7 +153,7 @@ class ConsoleWalkthroughIT {
         browser.fill("input[name=name]", channelName)
                 .fill("input[name=\"config.url\"]", receiver.url("/hook/" + s))
                 .submit("input[name=name]");
-        browser.awaitPath("/channels");
+        browser.awaitPath("/channels(\\?.*)?");
         String channelId = browser.await("the new channel in the list", LIVE, d -> browser.all("tr[data-channel]").stream()
                 .filter(row -> row.getText().contains(channelName)).map(row -> row.getAttribute("data-channel"))
                 .findFirst().orElse(null));
@@ -172,7 +172,7 @@ class ConsoleWalkthroughIT {
                 .fill("input[name=every]", "PT1H")
                 .check("input[name=channels][value=\"" + channelId + "\"]")
                 .submit("input[name=name]");
-        String id = browser.awaitPath("/monitors/(?!new$)[^/?#]+").substring("/monitors/".length());
+        String id = browser.awaitPath("/monitors/[0-9a-f-]{36}(\\?.*)?").substring("/monitors/".length(), "/monitors/".length() + 36);
         browser.awaitText("#status .status", "NEW", LIVE);
         String pingUrl = pingUrlShown();
         String token = pingUrl.substring(pingUrl.lastIndexOf('/') + 1);
@@ -200,11 +200,23 @@ class ConsoleWalkthroughIT {
 
         // pause and resume with the page's forms
         browser.submit("form[action$=\"/pause\"]");
-        browser.awaitPath("/monitors/" + id);
+        browser.awaitPath("/monitors/" + id + "(\\?.*)?");
         browser.awaitText("#status .status", "PAUSED", LIVE);
         browser.submit("form[action$=\"/resume\"]");
-        browser.awaitPath("/monitors/" + id);
+        browser.awaitPath("/monitors/" + id + "(\\?.*)?");
         browser.awaitText("#status .status", "UP", LIVE);
+
+        // "send a test ping": a real ping through the public ping URL, recorded like any other
+        browser.submit("form[action$=\"/test-ping\"]");
+        browser.awaitPath("/monitors/" + id + "(\\?.*)?");
+        assertThat(browser.find("[role=status]").getText()).contains("Test ping sent");
+        browser.await("the test ping in the event log", LIVE, d -> {
+            if (browser.source().contains("Vigil console test ping")) {
+                return true;
+            }
+            d.navigate().refresh();
+            return false;
+        });
 
         // the event log and the ping's body
         browser.find("#events tr.event.ping");
@@ -226,7 +238,7 @@ class ConsoleWalkthroughIT {
                 .fill("textarea[name=description]", "Whether the backups of " + s + " ran")
                 .check("input[name=monitors][value=\"" + id + "\"]")
                 .submit("input[name=slug]");
-        browser.awaitPath("/status-pages");
+        browser.awaitPath("/status-pages(\\?.*)?");
         browser.find("tr[data-status-page=\"" + slug + "\"]");
         shot("status-pages");
 
