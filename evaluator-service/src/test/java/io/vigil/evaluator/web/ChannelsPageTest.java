@@ -223,6 +223,28 @@ class ChannelsPageTest {
         full().get("/api/v1/channels/" + id).then().statusCode(200);
     }
 
+    @Test
+    void badAddressesAndBodiesAreAnsweredWithA4xxPageNeverA500() {
+        ConsoleSession admin = ConsoleSession.admin();
+        admin.get("/channels/not-a-uuid").then().statusCode(404).contentType(containsString("text/html"));
+        admin.get("/channels?cursor=garbage").then().statusCode(400).contentType(containsString("text/html"));
+        admin.get("/status-pages?cursor=garbage").then().statusCode(400);
+        admin.get("/status-pages/%00").then().statusCode(org.hamcrest.Matchers.either(org.hamcrest.Matchers.is(400))
+                .or(org.hamcrest.Matchers.is(404)));
+        admin.post("/keys/not-a-uuid/delete", Map.of()).then().statusCode(404);
+        admin.post("/users/not-a-uuid/delete", Map.of()).then().statusCode(404);
+        // not a form the console sends: refused before any endpoint runs (415 or the CSRF filter's 403)
+        admin.request().multiPart("name", "x").post("/channels").then().statusCode(org.hamcrest.Matchers.either(
+                org.hamcrest.Matchers.is(403)).or(org.hamcrest.Matchers.is(415)));
+        admin.post("/channels", Map.of("type", "slack", "name", "bell\u0007", "config.webhookUrl", "https://203.0.113.7/x",
+                "notifyOn", "DOWN")).then().statusCode(400).body(containsString("id=\"name-error\""));
+        admin.post("/channels", Map.of("type", "ntfy", "name", "n-" + suffix(), "config.topic", "alerts", "config.priority", "loud",
+                "notifyOn", "DOWN")).then().statusCode(400).body(containsString("Priority must be a whole number from 1 to 5"));
+        admin.post("/channels", Map.of("type", "slack", "name", "r-" + suffix(), "config.webhookUrl", "https://203.0.113.7/x",
+                "notifyOn", List.of("DOWN", "SIDEWAYS"), "remindEvery", "soon")).then().statusCode(400)
+                .body(containsString("id=\"notifyOn-error\"")).body(containsString("id=\"remindEvery-error\""));
+    }
+
     private static String slackChannel() {
         return Api.create("/api/v1/channels", Map.of("name", "slack-" + suffix(), "type", "slack",
                 "config", Map.of("webhookUrl", "https://203.0.113.7/services/T0/B0/" + suffix())));
