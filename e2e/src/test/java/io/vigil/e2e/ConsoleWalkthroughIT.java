@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,7 +143,6 @@ class ConsoleWalkthroughIT {
         browser.open("/login");
         signInAs(ADMIN_USER, ADMIN_PASSWORD);
         browser.awaitPath("/monitors");
-        assumeConsolePagesBuilt();
 
         // a webhook channel to the receiver
         browser.open("/channels/new?type=webhook");
@@ -290,27 +288,6 @@ class ConsoleWalkthroughIT {
         browser.find("#status .status");
         shot("monitor-read-only");
         signOut();
-    }
-
-    /**
-     * Skips the walkthrough, visibly, while the console's pages are not all built yet (issue 13 is under way): a
-     * GET of each with this browser's session must not be a 404. Remove once the console is complete.
-     */
-    private void assumeConsolePagesBuilt() {
-        String session = browser.cookie("vigil_session");
-        List<String> missing = new ArrayList<>();
-        for (String page : List.of("/monitors/new", "/channels", "/channels/new?type=webhook", "/status-pages",
-                "/status-pages/new", "/keys", "/users")) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(vigil.evaluator.baseUrl() + page))
-                    .timeout(Duration.ofSeconds(10)).header("Cookie", "vigil_session=" + session).build();
-            if (send(request) == 404) {
-                missing.add(page);
-            }
-        }
-        if (!missing.isEmpty()) {
-            System.out.println("ConsoleWalkthroughIT: the walkthrough is SKIPPED, console pages not built yet: " + missing);
-        }
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "console pages not built yet: " + missing);
     }
 
     private void signInAs(String username, String password) {

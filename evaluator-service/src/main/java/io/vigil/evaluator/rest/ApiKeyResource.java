@@ -51,6 +51,10 @@ public class ApiKeyResource {
     public record ApiKeyPage(java.util.List<ApiKeyJson> items, String nextCursor) {
     }
 
+    /** A key to create, as a request names it. */
+    public record NewKey(String name, String access) {
+    }
+
     private static final Set<String> WRITABLE = Set.of("name", "access");
     private static final Set<String> SERVER = Set.of("id", "createdAt", "key");
 
@@ -71,14 +75,8 @@ public class ApiKeyResource {
                             + "\"createdAt\":\"2026-11-23T10:15:30.123Z\",\"key\":\"Yq3n0uX2m8kP1vT7cR5wZ9aB4dE6fG0hJ2\"}")))
     @APIResponse(responseCode = "400", description = "Invalid name or access")
     public Response create(String body) {
-        Input input = Input.of(Input.object(body), WRITABLE, SERVER);
-        String name = input.text("name", true, 200);
-        String access = input.text("access", true, 20);
-        if (access != null && !access.equals(ApiKey.FULL) && !access.equals(ApiKey.READ_ONLY)) {
-            input.error("access", "must be \"full\" or \"read-only\"");
-        }
-        input.check();
-        ApiKeys.CreatedKey created = apiKeys.create(name, access);
+        NewKey request = request(Input.object(body));
+        ApiKeys.CreatedKey created = apiKeys.create(request.name(), request.access());
         return Response.created(URI.create("/api/v1/api-keys/" + created.key().id))
                 .entity(ApiKeyJson.of(created.key(), created.secret())).build();
     }
@@ -102,5 +100,17 @@ public class ApiKeyResource {
     public Response delete(@PathParam("id") UUID id) {
         apiKeys.delete(id);
         return Response.noContent().build();
+    }
+
+    /** A key to create read from a request body (this API and the console's form); a 400 naming each bad field. */
+    public static NewKey request(ObjectNode body) {
+        Input input = Input.of(body, WRITABLE, SERVER);
+        String name = input.text("name", true, 200);
+        String access = input.text("access", true, 20);
+        if (access != null && !access.equals(ApiKey.FULL) && !access.equals(ApiKey.READ_ONLY)) {
+            input.error("access", "must be \"full\" or \"read-only\"");
+        }
+        input.check();
+        return new NewKey(name, access);
     }
 }

@@ -185,7 +185,11 @@ public class ChannelResource {
         return tests.test(id);
     }
 
-    private static ChannelSpec spec(ObjectNode body) {
+    /**
+     * A channel's writable fields read from a request body, as every writer of channels reads them (this API and the
+     * console's channel forms), so both are refused for the same reasons with the same messages.
+     */
+    public static ChannelSpec spec(ObjectNode body) {
         Input input = Input.of(body, WRITABLE, SERVER);
         String name = input.text("name", true, 200);
         String typeText = input.text("type", true, 20);

@@ -141,7 +141,8 @@ public class StatusPageResource {
                 Times.format(page.createdAt), Times.format(page.updatedAt));
     }
 
-    private static StatusPageSpec spec(ObjectNode body) {
+    /** A status page's writable fields read from a request body, as this API and the console's forms read them. */
+    public static StatusPageSpec spec(ObjectNode body) {
         Input input = Input.of(body, WRITABLE, SERVER);
         String slug = input.text("slug", true, 64);
         if (slug != null && !SLUG.matcher(slug).matches()) {

@@ -2,6 +2,7 @@ package io.vigil.evaluator.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.evaluator.ConsoleUser;
 import io.vigil.evaluator.service.Pages;
 import io.vigil.evaluator.service.Users;
@@ -51,6 +52,10 @@ public class UserResource {
     public record UserPage(List<UserJson> items, String nextCursor) {
     }
 
+    /** A user to create, as a request names it. */
+    public record NewUser(String username, String password, String access) {
+    }
+
     private static final Set<String> WRITABLE = Set.of("username", "password", "access");
     private static final Set<String> SERVER = Set.of("id", "createdAt", "lockedUntil");
 
@@ -72,12 +77,8 @@ public class UserResource {
     @APIResponse(responseCode = "409", description = "The username is taken")
     public Response create(String body) {
         requireFull();
-        Input input = Input.of(Input.object(body), WRITABLE, SERVER);
-        String username = input.text("username", true, 64);
-        String password = input.text("password", true, 200);
-        String access = input.text("access", true, 20);
-        input.check();
-        ConsoleUser user = users.create(username, password, access);
+        NewUser request = request(Input.object(body));
+        ConsoleUser user = users.create(request.username(), request.password(), request.access());
         return Response.created(URI.create("/api/v1/users/" + user.id)).entity(UserJson.of(user)).build();
     }
 
@@ -99,6 +100,16 @@ public class UserResource {
         requireFull();
         users.delete(id);
         return Response.noContent().build();
+    }
+
+    /** A user to create read from a request body (this API and the console's form); a 400 naming each bad field. */
+    public static NewUser request(ObjectNode body) {
+        Input input = Input.of(body, WRITABLE, SERVER);
+        String username = input.text("username", true, 64);
+        String password = input.text("password", true, 200);
+        String access = input.text("access", true, 20);
+        input.check();
+        return new NewUser(username, password, access);
     }
 
     private void requireFull() {

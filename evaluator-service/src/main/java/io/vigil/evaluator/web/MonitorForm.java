@@ -100,20 +100,13 @@ public class MonitorForm {
         return into(Json.mapper().createObjectNode());
     }
 
-    /**
-     * The API's field names as the form's: {@code schedule.every} is {@code every}, {@code channels[2]} is
-     * {@code channels}.
-     */
+    /** The API's field names as the form's: {@code schedule.every} is {@code every}, {@code schedule.type} {@code scheduleType}. */
     static String field(String apiField) {
         if (apiField.startsWith("schedule.")) {
             String rest = apiField.substring("schedule.".length());
             return rest.equals("type") ? "scheduleType" : rest;
         }
-        if (apiField.equals("schedule")) {
-            return "scheduleType";
-        }
-        int bracket = apiField.indexOf('[');
-        return bracket < 0 ? apiField : apiField.substring(0, bracket);
+        return apiField.equals("schedule") ? "scheduleType" : apiField;
     }
 
     private static void optional(ObjectNode document, String field, String value) {

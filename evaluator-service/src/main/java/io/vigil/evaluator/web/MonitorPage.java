@@ -136,7 +136,7 @@ public class MonitorPage {
     @Path("/edit")
     public TemplateInstance editForm(@PathParam("id") UUID id) {
         requireFull();
-        return forms.form(MonitorForm.of(monitors.get(id)), FormErrors.none(), id);
+        return forms.form(MonitorForm.of(monitors.get(id)), FieldMessages.none(), id);
     }
 
     @POST

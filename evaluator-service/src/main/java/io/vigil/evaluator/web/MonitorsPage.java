@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -48,7 +49,7 @@ import java.util.regex.Pattern;
 public class MonitorsPage {
 
     /** The form fields a monitor form shows; messages for others are listed above it. */
-    static final List<String> FORM_FIELDS = List.of("name", "tags", "description", "scheduleType", "every", "expression",
+    static final Set<String> FORM_FIELDS = Set.of("name", "tags", "description", "scheduleType", "every", "expression",
             "timezone", "grace", "maxRuntime", "channels");
 
     private static final int SHOWN = 200;
@@ -108,7 +109,7 @@ public class MonitorsPage {
 
         static native TemplateInstance live(ListView view);
 
-        static native TemplateInstance form(MonitorForm form, FormErrors errors, List<Channel> channels, Preview preview, UUID id);
+        static native TemplateInstance form(MonitorForm form, FieldMessages errors, List<Channel> channels, Preview preview, UUID id);
 
         static native TemplateInstance preview(Preview preview);
     }
@@ -138,7 +139,7 @@ public class MonitorsPage {
     public TemplateInstance newForm() {
         requireFull();
         MonitorForm form = new MonitorForm();
-        return form(form, FormErrors.none(), null);
+        return form(form, FieldMessages.none(), null);
     }
 
     @POST
@@ -168,7 +169,7 @@ public class MonitorsPage {
     }
 
     /** The monitor form: a new monitor's when {@code id} is null, else the edit form of that monitor. */
-    TemplateInstance form(MonitorForm form, FormErrors errors, UUID id) {
+    TemplateInstance form(MonitorForm form, FieldMessages errors, UUID id) {
         return Templates.form(form, errors, channels.page(null, Pages.MAX_LIMIT).items(), preview(form), id);
     }
 
@@ -182,8 +183,22 @@ public class MonitorsPage {
         return spec;
     }
 
-    static FormErrors errors(InvalidRequestException e) {
-        return FormErrors.of(e.getMessage(), e.errors(), MonitorForm::field, FORM_FIELDS);
+    /** The API's messages beside the form's inputs ({@code schedule.every} is the input {@code every}). */
+    static FieldMessages errors(InvalidRequestException e) {
+        List<FieldError> named = e.errors().stream()
+                .map(error -> new FieldError(MonitorForm.field(error.field()), error.message())).toList();
+        return FieldMessages.of(e.getMessage(), named, FORM_FIELDS, MonitorsPage::label);
+    }
+
+    private static String label(String field) {
+        return switch (field) {
+            case "scheduleType" -> "Schedule";
+            case "every" -> "Period";
+            case "expression" -> "Cron expression";
+            case "timezone" -> "Time zone";
+            case "maxRuntime" -> "Longest run";
+            default -> Labels.of(field);
+        };
     }
 
     /** The next due times after a ping now (an interval counts from the ping, a cron schedule ticks). */
