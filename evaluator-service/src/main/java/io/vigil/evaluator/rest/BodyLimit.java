@@ -53,7 +53,13 @@ public class BodyLimit {
             } else if (form(context, length) && !consoleForm(context)) {
                 // no API endpoint takes a form, and the body reader would decode one: with a 500 for a read method,
                 // for a long field, ...
-                refuse(context, 415, form);
+                if (isConsole(context)) {
+                    // a page's post that is not url-encoded (multipart): a person reads the answer
+                    context.response().setStatusCode(415).putHeader("Content-Type", "text/plain; charset=UTF-8")
+                            .putHeader("Connection", "close").end("The console takes forms only.");
+                } else {
+                    refuse(context, 415, form);
+                }
             } else {
                 context.put(READING, Boolean.TRUE);
                 reader.handle(context);
@@ -80,10 +86,13 @@ public class BodyLimit {
 
     /** The web console's pages and sign-in take url-encoded forms (never multipart), within the same limit. */
     private static boolean consoleForm(RoutingContext context) {
-        String path = context.normalizedPath();
         String type = context.request().getHeader("Content-Type");
-        return (path.equals("/login") || ConsolePaths.isConsole(path))
-                && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        return isConsole(context) && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    private static boolean isConsole(RoutingContext context) {
+        String path = context.normalizedPath();
+        return path.equals("/login") || ConsolePaths.isConsole(path);
     }
 
     private static long declaredLength(RoutingContext context) {

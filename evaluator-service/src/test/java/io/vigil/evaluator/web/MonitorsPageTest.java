@@ -181,6 +181,16 @@ class MonitorsPageTest {
         admin.request().queryParam("q", "a\u0000b").get("/monitors").then().statusCode(200);
     }
 
+    @Test
+    void aPostThatIsNotAFormIsRefusedWithoutSavingAndWithoutApiAdvice() {
+        ConsoleSession admin = ConsoleSession.admin();
+        String name = "multipart " + suffix();
+        String answer = admin.request().multiPart("name", name).multiPart("_csrf", admin.csrf()).post("/monitors/new")
+                .then().statusCode(org.hamcrest.Matchers.anyOf(Matchers.is(403), Matchers.is(415))).extract().asString();
+        assertThat(answer).contains("The console takes forms only.").doesNotContain("application/json");
+        assertThat(api().queryParam("limit", "500").get("/api/v1/monitors").asString()).doesNotContain(name);
+    }
+
     private static String create(ConsoleSession session, Map<String, Object> form) {
         String location = session.post("/monitors/new", form).then().statusCode(303).extract().header("Location");
         Matcher matcher = MONITOR_URL.matcher(location);
