@@ -182,8 +182,28 @@ final class Browser implements AutoCloseable {
             form = form.findElement(By.xpath("ancestor::form"));
         }
         form.findElement(By.cssSelector("button[type=submit], button:not([type]), input[type=submit]")).click();
-        wait(WAIT).withMessage("the answer to the form " + css).until(ExpectedConditions.stalenessOf(form));
+        WebElement sent = form;
+        wait(WAIT).withMessage("the answer to the form " + css).until(d -> replaced(sent));
         return this;
+    }
+
+    /**
+     * Whether the element's document was replaced (the form's answer arrived). Chromedriver says so with a stale
+     * element error, or, when it asks while the new document is being attached, with "does not belong to the
+     * document": both mean the element is gone.
+     */
+    private static boolean replaced(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -271,10 +291,22 @@ final class Browser implements AutoCloseable {
                 Files.write(screenshots.resolve(name + "-" + size.width + ".png"), fullPage());
             }
             resize(WIDE);
+            // the same page as a system in dark mode shows it (prefers-color-scheme), for review
+            colorScheme("dark");
+            try {
+                Files.write(screenshots.resolve(name + "-1280-dark.png"), fullPage());
+            } finally {
+                colorScheme("light");
+            }
             return overflowing;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void colorScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
     }
 
     /** A PNG of the full page: Chromium's own capture beyond the viewport, through chromedriver's CDP endpoint. */

@@ -116,6 +116,15 @@ class ConsoleWalkthroughIT {
         assertThat(browser.find("form[action=\"/logout\"] button").getText()).containsIgnoringCase("sign out");
         shot("signed-in");
 
+        // from the keyboard: the first Tab reaches the skip link, and Enter on it puts focus on the page's content
+        browser.open("/monitors");
+        browser.driver().findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+        WebElement skip = browser.driver().switchTo().activeElement();
+        assertThat(skip.getAttribute("class")).isEqualTo("skip");
+        assertThat(skip.isDisplayed()).as("the focused skip link is shown").isTrue();
+        skip.sendKeys(org.openqa.selenium.Keys.ENTER);
+        browser.await("focus on the main content", LIVE, d -> "main".equals(d.switchTo().activeElement().getAttribute("id")));
+
         // the public page, made through the admin API
         String name = "public " + s;
         JsonNode monitor = admin.post("/monitors", Map.of("name", name, "schedule", Map.of("type", "interval", "every", "PT1H")));

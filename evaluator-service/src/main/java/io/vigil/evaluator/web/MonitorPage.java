@@ -229,7 +229,11 @@ public class MonitorPage {
         }
         History.EventPage page = history.events(id, cursor, EVENTS);
         Map<UUID, String> names = new HashMap<>();
-        Channel.<Channel>listAll().forEach(channel -> names.put(channel.id, channel.name));
+        List<UUID> notified = page.events().stream().filter(e -> e.notification() != null)
+                .map(e -> e.notification().notification().channelId).distinct().toList();
+        if (!notified.isEmpty()) {
+            Channel.<Channel>list("id in ?1", notified).forEach(channel -> names.put(channel.id, channel.name));
+        }
         Events events = new Events(page.events(), page.next() == null ? null
                 : "/monitors/" + id + "?before=" + page.next() + "#events", names);
         StatusReports.MonitorHistory days = reports.history(monitor);

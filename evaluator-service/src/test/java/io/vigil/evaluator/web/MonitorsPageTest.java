@@ -77,6 +77,33 @@ class MonitorsPageTest {
     }
 
     @Test
+    void theEventLogShowsANotificationWithItsChannelAndEveryAttempt() throws Exception {
+        ConsoleSession admin = ConsoleSession.admin();
+        String channelName = "ops-" + suffix();
+        String channel = api().contentType(ContentType.JSON).body(Map.of("name", channelName, "type", "slack",
+                        "config", Map.of("webhookUrl", "https://203.0.113.7/services/T0/B0/" + suffix())))
+                .post("/api/v1/channels").then().statusCode(201).extract().path("id");
+        String id = create(admin, form("notified " + suffix(), Map.of("channels", channel)));
+        UUID delivery = UUID.randomUUID();
+        Instant at = Instant.now();
+        publish(id, attempt(delivery, id, channel, "PENDING", at, "retry", 503, "HTTP 503 from Slack"));
+        publish(id, attempt(delivery, id, channel, "SENT", at.plusSeconds(2), "delivered", 200, null));
+
+        String page = await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/monitors/" + id).asString(),
+                html -> html.contains("2 attempts"));
+        assertThat(page).contains("class=\"event notification\"").contains("alert to " + channelName)
+                .contains("<strong>sent</strong>").contains("retry (HTTP 503) · HTTP 503 from Slack")
+                .contains("delivered (HTTP 200)");
+    }
+
+    private static io.vigil.contracts.DeliveryAttempted attempt(UUID delivery, String monitor, String channel, String status,
+                                                                Instant at, String outcome, Integer http, String error) {
+        return new io.vigil.contracts.DeliveryAttempted(io.vigil.contracts.DeliveryAttempted.SCHEMA, UUID.randomUUID(),
+                delivery, UUID.randomUUID(), UUID.fromString(monitor), UUID.fromString(channel),
+                io.vigil.contracts.ChannelType.SLACK, "alert", status, at, outcome, http, error, 120);
+    }
+
+    @Test
     void aRefusedFormComesBackWithTheApiMessagesAndTheTypedValues() {
         ConsoleSession admin = ConsoleSession.admin();
         String name = "refused " + suffix();
@@ -221,7 +248,8 @@ class MonitorsPageTest {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.kafka().bootstrapServers());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.PINGS, key, Json.write(event))).get();
+            String topic = event instanceof io.vigil.contracts.DeliveryAttempted ? Topics.DELIVERIES : Topics.PINGS;
+            producer.send(new ProducerRecord<>(topic, key, Json.write(event))).get();
         }
     }
 }
