@@ -28,6 +28,13 @@ public class Caller {
         return (key != null && key.isFull()) || (user != null && user.full());
     }
 
+    /** Refuses the request (403, {@code reason}) unless it comes from a full key or user. */
+    public void requireFull(String reason) {
+        if (!full()) {
+            throw new AccessDeniedException(403, reason);
+        }
+    }
+
     /** The console user, when the request came with a valid session cookie. */
     public Optional<Users.SignedIn> user() {
         return Optional.ofNullable(user);

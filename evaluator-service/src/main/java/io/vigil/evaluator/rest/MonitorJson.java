@@ -83,7 +83,7 @@ public record MonitorJson(
     }
 
     /** The ping URL of a token under the public base URL. */
-    static String pingUrl(String publicUrl, String token) {
+    public static String pingUrl(String publicUrl, String token) {
         return trimSlash(publicUrl) + "/ping/" + token;
     }
 

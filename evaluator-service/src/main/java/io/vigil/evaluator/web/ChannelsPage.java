@@ -12,7 +12,6 @@ import io.vigil.contracts.ChannelType;
 import io.vigil.evaluator.Channel;
 import io.vigil.evaluator.ChannelConfig;
 import io.vigil.evaluator.Durations;
-import io.vigil.evaluator.rest.AccessDeniedException;
 import io.vigil.evaluator.rest.Caller;
 import io.vigil.evaluator.rest.ChannelResource;
 import io.vigil.evaluator.rest.Times;
@@ -56,6 +55,9 @@ import java.util.stream.StreamSupport;
 @Path("/channels")
 @Produces(MediaType.TEXT_HTML)
 public class ChannelsPage {
+
+    /** Why a read-only user is refused here. */
+    private static final String READ_ONLY = "Read-only users cannot change channels.";
 
     /** A channel in the list. */
     public record ChannelRow(UUID id, String name, String type, String notifyOn, LastError lastError,
@@ -144,7 +146,7 @@ public class ChannelsPage {
     @GET
     @Path("new")
     public Response createForm(@QueryParam("type") String type) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         if (type == null || type.isBlank()) {
             return Response.ok(Templates.types(types(), "")).build();
         }
@@ -160,7 +162,7 @@ public class ChannelsPage {
 
     @POST
     public Response create() {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         PostedForm posted = PostedForm.current();
         ChannelType type = typeOf(posted.text("type"));
         List<FieldError> formErrors = new ArrayList<>();
@@ -189,7 +191,7 @@ public class ChannelsPage {
     @POST
     @Path("{id}")
     public Response replace(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         Channel stored = channels.get(id);
         PostedForm posted = PostedForm.current();
         List<FieldError> formErrors = new ArrayList<>();
@@ -207,7 +209,7 @@ public class ChannelsPage {
     @POST
     @Path("{id}/delete")
     public Response delete(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         channels.delete(id);
         return Response.seeOther(URI.create("/channels")).build();
     }
@@ -219,7 +221,7 @@ public class ChannelsPage {
     @POST
     @Path("{id}/test")
     public Response test(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         TestOutcome outcome;
         int status = 200;
         try {
@@ -235,12 +237,6 @@ public class ChannelsPage {
         Channel channel = channels.get(id);
         return Response.status(status).entity(Templates.channel(view(channel), editForm(channel, null), FieldMessages.none(), outcome))
                 .build();
-    }
-
-    private void requireFull() {
-        if (!caller.full()) {
-            throw new AccessDeniedException(403, "Read-only users cannot change channels.");
-        }
     }
 
     /** The JSON body the API would be sent for this form. */

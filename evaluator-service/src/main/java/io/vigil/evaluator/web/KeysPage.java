@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vigil.evaluator.ApiKey;
-import io.vigil.evaluator.rest.AccessDeniedException;
 import io.vigil.evaluator.rest.ApiKeyResource;
 import io.vigil.evaluator.rest.Caller;
 import io.vigil.evaluator.rest.Times;
@@ -35,6 +34,9 @@ import org.jboss.resteasy.reactive.RestForm;
 @Produces(MediaType.TEXT_HTML)
 public class KeysPage {
 
+    /** Why a read-only user is refused here. */
+    private static final String READ_ONLY = "API keys are managed by full users only.";
+
     /** A key in the list; its secret is never known again. */
     public record KeyRow(UUID id, String name, String access, String createdAt) {
     }
@@ -59,7 +61,7 @@ public class KeysPage {
 
     @GET
     public TemplateInstance list(@QueryParam("cursor") String cursor) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         return page(cursor, "", ApiKey.READ_ONLY, FieldMessages.none(), null);
     }
 
@@ -69,7 +71,7 @@ public class KeysPage {
      */
     @POST
     public Response create(@RestForm String name, @RestForm String access) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", name == null ? "" : name);
         body.put("access", access == null ? "" : access);
@@ -87,7 +89,7 @@ public class KeysPage {
     @POST
     @Path("{id}/delete")
     public Response delete(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         apiKeys.delete(id);
         return Response.seeOther(URI.create("/keys")).build();
     }
@@ -97,11 +99,5 @@ public class KeysPage {
         List<KeyRow> rows = page.items().stream()
                 .map(key -> new KeyRow(key.id, key.name, key.access, Times.format(key.createdAt))).toList();
         return Templates.list(rows, page.nextCursor() == null ? "" : page.nextCursor(), name, access, errors, created);
-    }
-
-    private void requireFull() {
-        if (!caller.full()) {
-            throw new AccessDeniedException(403, "API keys are managed by full users only.");
-        }
     }
 }

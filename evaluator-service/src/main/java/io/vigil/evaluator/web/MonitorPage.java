@@ -9,8 +9,8 @@ import io.vigil.evaluator.Flip;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.PingRecord;
 import io.vigil.evaluator.config.AdminApiConfig;
-import io.vigil.evaluator.rest.AccessDeniedException;
 import io.vigil.evaluator.rest.Caller;
+import io.vigil.evaluator.rest.MonitorJson;
 import io.vigil.evaluator.rest.MonitorResource;
 import io.vigil.evaluator.service.History;
 import io.vigil.evaluator.service.InvalidRequestException;
@@ -49,6 +49,9 @@ import java.util.concurrent.TimeUnit;
 @Path("/monitors/{id: [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}")
 @Produces(MediaType.TEXT_HTML)
 public class MonitorPage {
+
+    /** Why a read-only user is refused here. */
+    private static final String READ_ONLY = "A read-only user cannot change monitors.";
 
     private static final int EVENTS = 50;
 
@@ -135,7 +138,7 @@ public class MonitorPage {
     @GET
     @Path("/edit")
     public TemplateInstance editForm(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         return forms.form(MonitorForm.of(monitors.get(id)), FieldMessages.none(), id);
     }
 
@@ -143,7 +146,7 @@ public class MonitorPage {
     @Path("/edit")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response edit(@PathParam("id") UUID id, @BeanParam MonitorForm form) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         Monitor monitor = monitors.get(id);
         ObjectNode document = MonitorResource.writable(monitor, clock.instant());
         try {
@@ -157,7 +160,7 @@ public class MonitorPage {
     @POST
     @Path("/pause")
     public Response pause(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         monitors.pause(id, null);
         return done(id, "paused");
     }
@@ -165,7 +168,7 @@ public class MonitorPage {
     @POST
     @Path("/resume")
     public Response resume(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         monitors.resume(id);
         return done(id, "resumed");
     }
@@ -173,7 +176,7 @@ public class MonitorPage {
     @POST
     @Path("/rotate-token")
     public Response rotateToken(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         monitors.rotateToken(id);
         return done(id, "rotated");
     }
@@ -181,7 +184,7 @@ public class MonitorPage {
     @POST
     @Path("/delete")
     public Response delete(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         monitors.delete(id);
         return Response.seeOther(URI.create("/monitors")).build();
     }
@@ -190,7 +193,7 @@ public class MonitorPage {
     @POST
     @Path("/test-ping")
     public Response testPing(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         Monitor monitor = monitors.get(id);
         String user = caller.user().map(u -> u.username()).orElse("?");
         String problem;
@@ -245,7 +248,7 @@ public class MonitorPage {
         Examples examples = null;
         if (caller.full()) {
             String base = trimSlash(config.publicUrl());
-            pingUrl = base + "/ping/" + monitor.token;
+            pingUrl = MonitorJson.pingUrl(base, monitor.token);
             String curl = "curl -fsS -m 10 --retry 5 -o /dev/null " + pingUrl;
             String when = "cron".equals(monitor.scheduleType) ? monitor.cronExpression : "0 3 * * *";
             examples = new Examples(curl, when + " /usr/local/bin/backup.sh && " + curl,
@@ -275,12 +278,6 @@ public class MonitorPage {
                     : "Paused: pings are recorded, nothing alerts until it is resumed.";
             case MAINTENANCE -> "In a maintenance window: no deadline fires and failures change nothing.";
         };
-    }
-
-    private void requireFull() {
-        if (!caller.full()) {
-            throw new AccessDeniedException(403, "A read-only user cannot change monitors.");
-        }
     }
 
     private static Response done(UUID id, String notice) {

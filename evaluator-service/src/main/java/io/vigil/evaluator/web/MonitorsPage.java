@@ -48,6 +48,9 @@ import java.util.regex.Pattern;
 @Produces(MediaType.TEXT_HTML)
 public class MonitorsPage {
 
+    /** Why a read-only user is refused here. */
+    private static final String READ_ONLY = "A read-only user cannot change monitors.";
+
     /** The form fields a monitor form shows; messages for others are listed above it. */
     static final Set<String> FORM_FIELDS = Set.of("name", "tags", "description", "scheduleType", "every", "expression",
             "timezone", "grace", "maxRuntime", "channels");
@@ -137,7 +140,7 @@ public class MonitorsPage {
     @GET
     @Path("/new")
     public TemplateInstance newForm() {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         MonitorForm form = new MonitorForm();
         return form(form, FieldMessages.none(), null);
     }
@@ -146,7 +149,7 @@ public class MonitorsPage {
     @Path("/new")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response create(@BeanParam MonitorForm form) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         try {
             Monitor monitor = monitors.create(spec(form.toNew()));
             return Response.seeOther(URI.create("/monitors/" + monitor.id + "?done=created")).build();
@@ -241,12 +244,6 @@ public class MonitorsPage {
         String more = page.nextCursor() == null ? null
                 : "/monitors?" + (filter.any() ? filter.query() + "&" : "") + "cursor=" + encode(page.nextCursor());
         return new ListView(filter, counts, monitors.tags(), page.items(), more, total);
-    }
-
-    private void requireFull() {
-        if (!caller.full()) {
-            throw new io.vigil.evaluator.rest.AccessDeniedException(403, "A read-only user cannot change monitors.");
-        }
     }
 
     /** A query value without control characters, at most {@code max} long; absent is empty. */

@@ -7,7 +7,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vigil.evaluator.Monitor;
 import io.vigil.evaluator.StatusPage;
-import io.vigil.evaluator.rest.AccessDeniedException;
 import io.vigil.evaluator.rest.Caller;
 import io.vigil.evaluator.rest.StatusPageResource;
 import io.vigil.evaluator.service.ConflictException;
@@ -44,6 +43,9 @@ import java.util.stream.Collectors;
 @Path("/status-pages")
 @Produces(MediaType.TEXT_HTML)
 public class StatusPagesPage {
+
+    /** Why a read-only user is refused here. */
+    private static final String READ_ONLY = "Read-only users cannot change status pages.";
 
     /** A status page in the list; {@code key} is what its edit page is found by (the slug, or the id for "new"). */
     public record PageRow(String slug, String key, String title, int monitors, List<String> tags) {
@@ -94,13 +96,13 @@ public class StatusPagesPage {
     @GET
     @Path("new")
     public TemplateInstance createForm() {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         return Templates.form(new PageForm("/status-pages", "", "", "", "", choices(Set.of()), ""), FieldMessages.none());
     }
 
     @POST
     public Response create() {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         PostedForm posted = PostedForm.current();
         try {
             pages.create(StatusPageResource.spec(body(posted)));
@@ -115,7 +117,7 @@ public class StatusPagesPage {
     @GET
     @Path("{key}")
     public TemplateInstance editForm(@PathParam("key") String key) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         StatusPage page = pages.get(key);
         Set<UUID> existing = pages.existingMonitors(List.of(page));
         return Templates.form(new PageForm("/status-pages/" + key(page), key(page), page.slug, page.title,
@@ -127,7 +129,7 @@ public class StatusPagesPage {
     @POST
     @Path("{key}")
     public Response replace(@PathParam("key") String key) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         StatusPage page = pages.get(key);
         PostedForm posted = PostedForm.current();
         try {
@@ -143,7 +145,7 @@ public class StatusPagesPage {
     @POST
     @Path("{key}/delete")
     public Response delete(@PathParam("key") String key) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         pages.delete(key);
         return Response.seeOther(URI.create("/status-pages")).build();
     }
@@ -188,11 +190,5 @@ public class StatusPagesPage {
     /** What the page's edit address is found by: its slug, or its id when the slug is "new" (the create form's address). */
     private static String key(StatusPage page) {
         return page.slug.equals("new") ? page.id.toString() : page.slug;
-    }
-
-    private void requireFull() {
-        if (!caller.full()) {
-            throw new AccessDeniedException(403, "Read-only users cannot change status pages.");
-        }
     }
 }

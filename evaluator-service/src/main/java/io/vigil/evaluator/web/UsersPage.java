@@ -6,7 +6,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vigil.evaluator.ApiKey;
 import io.vigil.evaluator.ConsoleUser;
-import io.vigil.evaluator.rest.AccessDeniedException;
 import io.vigil.evaluator.rest.Caller;
 import io.vigil.evaluator.rest.Times;
 import io.vigil.evaluator.rest.UserResource;
@@ -37,6 +36,9 @@ import org.jboss.resteasy.reactive.RestForm;
 @Produces(MediaType.TEXT_HTML)
 public class UsersPage {
 
+    /** Why a read-only user is refused here. */
+    private static final String READ_ONLY = "Console users are managed by full users only.";
+
     /** A user in the list. */
     public record UserRow(UUID id, String username, String access, String createdAt, String lockedUntil, boolean you) {
     }
@@ -56,13 +58,13 @@ public class UsersPage {
 
     @GET
     public TemplateInstance list(@QueryParam("cursor") String cursor) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         return page(cursor, "", ApiKey.READ_ONLY, FieldMessages.none());
     }
 
     @POST
     public Response create(@RestForm String username, @RestForm String password, @RestForm String access) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("username", username == null ? "" : username);
         body.put("password", password == null ? "" : password);
@@ -82,7 +84,7 @@ public class UsersPage {
     @POST
     @Path("{id}/delete")
     public Response delete(@PathParam("id") UUID id) {
-        requireFull();
+        caller.requireFull(READ_ONLY);
         if (caller.user().map(user -> user.userId().equals(id)).orElse(false)) {
             throw new ConflictException("You cannot delete the user you are signed in as; another full user can.");
         }
@@ -101,11 +103,5 @@ public class UsersPage {
         List<UserRow> rows = page.items().stream().map(user -> new UserRow(user.id, user.username, user.access,
                 Times.format(user.createdAt), user.lockedUntil == null ? "" : Times.format(user.lockedUntil), user.id.equals(you))).toList();
         return Templates.list(rows, page.nextCursor() == null ? "" : page.nextCursor(), username, access, errors);
-    }
-
-    private void requireFull() {
-        if (!caller.full()) {
-            throw new AccessDeniedException(403, "Console users are managed by full users only.");
-        }
     }
 }
