@@ -111,19 +111,6 @@ public class Delivery extends PanacheEntityBase {
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
-    /**
-     * The channels alerted (not cancelled, not suppressed for a parent) about a monitor's LATE/DOWN flips between two
-     * sequences (exclusive).
-     */
-    public static List<UUID> findChannelsAlertedBetween(UUID monitorId, long after, long before) {
-        return getEntityManager().createQuery("select distinct d.channelId from Delivery d where d.monitorId = ?1"
-                        + " and d.kind = ?2 and d.flipStatus in ?3 and d.status not in ?4 and d.flipSequence > ?5"
-                        + " and d.flipSequence < ?6", UUID.class)
-                .setParameter(1, monitorId).setParameter(2, DeliveryKind.ALERT)
-                .setParameter(3, List.of(Status.LATE, Status.DOWN)).setParameter(4, List.of(DeliveryStatus.CANCELLED, DeliveryStatus.SUPPRESSED))
-                .setParameter(5, after).setParameter(6, before).getResultList();
-    }
-
     /** The flip payloads of the alerts held for a digest, oldest first. */
     public static List<String> findHeldPayloads(UUID digestId) {
         return getEntityManager().createQuery("select f.payload from Delivery d join Flip f on f.id = d.flipId"

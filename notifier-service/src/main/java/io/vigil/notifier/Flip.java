@@ -51,12 +51,4 @@ public class Flip extends PanacheEntityBase {
         return getEntityManager().createQuery("select max(f.sequence) from Flip f where f.monitorId = ?1", Long.class)
                 .setParameter(1, monitorId).getSingleResult();
     }
-
-    /** The sequence of the monitor's last OK flip (UP, NEW, PAUSED or MAINTENANCE) before {@code sequence}, or null. */
-    public static Long findLastOkSequenceBefore(UUID monitorId, long sequence) {
-        return getEntityManager().createQuery("select max(f.sequence) from Flip f where f.monitorId = ?1"
-                        + " and f.sequence < ?2 and f.status in ?3", Long.class)
-                .setParameter(1, monitorId).setParameter(2, sequence)
-                .setParameter(3, java.util.List.of(Status.UP, Status.NEW, Status.PAUSED, Status.MAINTENANCE)).getSingleResult();
-    }
 }

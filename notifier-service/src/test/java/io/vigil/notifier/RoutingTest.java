@@ -10,10 +10,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.contracts.ChannelType;
 import io.vigil.contracts.MonitorFlipped;
 import io.vigil.contracts.Status;
+import io.vigil.notifier.service.FlipIntake;
 import io.vigil.testkit.HttpReceiver;
 import io.vigil.testkit.KafkaResource;
 import io.vigil.testkit.PostgresResource;
 import io.vigil.testkit.SmtpResource;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class RoutingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    @Inject
+    FlipIntake intake;
     private final HttpReceiver receiver = HttpReceiver.start();
 
     @AfterEach
@@ -97,6 +101,45 @@ class RoutingTest {
         assertThat(events("/added-later")).singleElement()
                 .satisfies(event -> assertThat(event.get("monitor").get("name").asText()).isEqualTo(fresh.name))
                 .satisfies(event -> assertThat(event.get("status").asText()).isEqualTo("DOWN"));
+    }
+
+    /**
+     * A recovery goes to the channels alerted about the problem it ends, not about an earlier problem of the monitor,
+     * whether the alerts were taken in by earlier batches or by its own: the same flips as one batch and one by one.
+     */
+    @Test
+    void aRecoveryFindsItsProblemsAlertsInItsOwnBatchAndInEarlierOnes() {
+        UUID first = hook("/first-problem", null, null);
+        UUID second = hook("/second-problem", null, null);
+        Fixtures.awaitKnown(first);
+        Fixtures.awaitKnown(second);
+        for (boolean oneBatch : new boolean[] {true, false}) {
+            Fixtures.Monitor monitor = new Fixtures.Monitor("problems-" + oneBatch, first, second);
+            List<MonitorFlipped> flips = List.of(naming(monitor.down(), first), naming(monitor.up(), first, second),
+                    naming(monitor.down(), second), naming(monitor.up(), first, second),
+                    naming(monitor.flip(Status.PAUSED, "paused", "paused by a user", null), first, second));
+            if (oneBatch) {
+                intake.record(flips, java.time.Instant.now());
+            } else {
+                flips.forEach(flip -> intake.record(List.of(flip), java.time.Instant.now()));
+            }
+            assertThat(flips.stream().map(flip -> intake.deliveriesOf(flip.eventId()).size()).toList())
+                    .as(oneBatch ? "one batch" : "a batch per flip").containsExactly(1, 1, 1, 1, 0);
+        }
+        // each got the test message of awaitKnown, then a DOWN and its recovery from each monitor
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/first-problem").size() == 5
+                && receiver.requests("/second-problem").size() == 5);
+        assertThat(statuses("/first-problem")).containsExactlyInAnyOrder("test:UP", "alert:DOWN", "alert:UP", "alert:DOWN",
+                "alert:UP");
+        assertThat(statuses("/second-problem")).containsExactlyInAnyOrder("test:UP", "alert:DOWN", "alert:UP", "alert:DOWN",
+                "alert:UP");
+    }
+
+    /** The flip, naming these channels instead of its monitor's. */
+    private static MonitorFlipped naming(MonitorFlipped flip, UUID... channels) {
+        return new MonitorFlipped(flip.version(), flip.eventId(), flip.sequence(), flip.monitor(), flip.previousStatus(),
+                flip.status(), flip.reason(), flip.reasonText(), flip.occurredAt(), flip.detectedAt(), flip.lastPingAt(),
+                flip.downtime(), flip.link(), flip.lastPingBody(), List.of(channels));
     }
 
     @Test

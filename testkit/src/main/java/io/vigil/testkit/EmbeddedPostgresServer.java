@@ -26,13 +26,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final int port;
     private final String database;
     private final boolean durable;
+    private final Map<String, String> settings;
     private EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresServer(Path dataDir, int port, String database, boolean durable) {
+    private EmbeddedPostgresServer(Path dataDir, int port, String database, boolean durable, Map<String, String> settings) {
         this.dataDir = dataDir;
         this.port = port;
         this.database = database;
         this.durable = durable;
+        this.settings = Map.copyOf(settings);
     }
 
     public static EmbeddedPostgresServer start(Path dataDir, int port, String database) {
@@ -41,7 +43,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
-        EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, port, database, true);
+        EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, port, database, true, Map.of());
         server.restart();
         server.createDatabase(database);
         return server;
@@ -49,9 +51,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** A throw-away server for one test JVM: temporary data directory, free port, no fsync. */
     public static EmbeddedPostgresServer startTemporary(String database) {
+        return startTemporary(database, Map.of());
+    }
+
+    /**
+     * {@link #startTemporary(String)} with extra server settings (a benchmark's
+     * {@code shared_preload_libraries=pg_stat_statements}).
+     */
+    public static EmbeddedPostgresServer startTemporary(String database, Map<String, String> settings) {
         try {
             Path dir = Files.createTempDirectory("vigil-pg-");
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dir.resolve("data"), FreePorts.take(), database, false);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dir.resolve("data"), FreePorts.take(), database,
+                    false, settings);
             server.restart();
             server.createDatabase(database);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -73,7 +84,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         try {
-            postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            settings.forEach(builder::setServerConfig);
+            postgres = builder
                     .setPort(port)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false) // a stop keeps the data; a temporary server's directory goes at JVM exit

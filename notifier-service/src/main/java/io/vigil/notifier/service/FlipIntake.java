@@ -10,7 +10,6 @@ import io.vigil.notifier.Channel;
 import io.vigil.notifier.Delivery;
 import io.vigil.notifier.DeliveryKind;
 import io.vigil.notifier.DeliveryStatus;
-import io.vigil.notifier.Flip;
 import io.vigil.notifier.RejectedRecord;
 import io.vigil.notifier.StormWindow;
 import io.vigil.notifier.config.NotifierConfig;
@@ -103,6 +102,7 @@ public class FlipIntake {
         Set<UUID> fresh = insertFlips(distinct.values(), now);
         List<MonitorFlipped> taken = distinct.values().stream().filter(flip -> fresh.contains(flip.eventId())).toList();
         cancelReminders(taken);
+        batch.lookUpProblems(em, taken);
         for (MonitorFlipped flip : taken) {
             record(flip, now, batch);
         }
@@ -229,8 +229,68 @@ public class FlipIntake {
         final Map<UUID, StormWindow> windows = new HashMap<>();
         /** Deliveries to insert, in creation order (their positions follow it: a digest after its alerts). */
         final List<Object[]> deliveries = new ArrayList<>();
+        /** Every LATE or DOWN alert this batch created (flushed or not), for the recoveries later in the batch. */
+        final List<Alerted> alerts = new ArrayList<>();
+        /** Per recovery or pause of this batch: where its problem starts, and the channels alerted before the batch. */
+        final Map<UUID, Problem> problems = new HashMap<>();
         int inserted;
         int digests;
+
+        /**
+         * Finds, for every flip that may end a problem (to UP, or to PAUSED), where the problem starts (the monitor's
+         * last OK flip before it: UP, NEW, PAUSED or MAINTENANCE, this batch's flips included, as they are inserted) and
+         * the channels alerted about it by earlier batches; in one statement for the batch. The alerts of this batch
+         * are added from {@link #alerts} when a recovery is routed.
+         */
+        void lookUpProblems(EntityManager em, List<MonitorFlipped> flips) {
+            List<MonitorFlipped> ending = flips.stream()
+                    .filter(flip -> flip.status() == Status.UP || flip.status() == Status.PAUSED).toList();
+            if (ending.isEmpty()) {
+                return;
+            }
+            UUID[] monitors = ending.stream().map(flip -> flip.monitor().id()).toArray(UUID[]::new);
+            Long[] sequences = ending.stream().map(MonitorFlipped::sequence).toArray(Long[]::new);
+            em.unwrap(Session.class).doWork(connection -> {
+                try (PreparedStatement select = connection.prepareStatement(PROBLEMS)) {
+                    select.setArray(1, connection.createArrayOf("uuid", monitors));
+                    select.setArray(2, connection.createArrayOf("bigint", sequences));
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            MonitorFlipped flip = ending.get(rows.getInt(1) - 1);
+                            Long start = rows.getObject(2, Long.class);
+                            Problem problem = problems.computeIfAbsent(flip.eventId(),
+                                    id -> new Problem(start == null ? Long.MIN_VALUE : start, new LinkedHashSet<>()));
+                            UUID channel = rows.getObject(3, UUID.class);
+                            if (channel != null) {
+                                problem.alertedBefore().add(channel);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        /**
+         * The channels that got (or are getting) an alert about the problem this flip ends: those found by
+         * {@link #lookUpProblems} (looked up now, after a flush, for a flip the batch did not start with) and this
+         * batch's own.
+         */
+        Set<UUID> alertedAbout(EntityManager em, MonitorFlipped flip) {
+            Problem problem = problems.get(flip.eventId());
+            if (problem == null) {
+                flush(em);
+                lookUpProblems(em, List.of(flip));
+                problem = problems.get(flip.eventId());
+            }
+            Set<UUID> alerted = new LinkedHashSet<>(problem.alertedBefore());
+            for (Alerted alert : alerts) {
+                if (alert.monitorId().equals(flip.monitor().id()) && alert.flipSequence() > problem.start()
+                        && alert.flipSequence() < flip.sequence()) {
+                    alerted.add(alert.channelId());
+                }
+            }
+            return alerted;
+        }
 
         /** The alerts, reminders and notices inserted (digests are not counted). */
         int created() {
@@ -238,8 +298,8 @@ public class FlipIntake {
         }
 
         /**
-         * Inserts the deliveries queued so far in one JDBC batch: at the end of the batch, and before a query reads
-         * the deliveries (an UP flip looks for the alerts about its problem, which may be of this batch).
+         * Inserts the deliveries queued so far in one JDBC batch: at the end of the batch (and before a recovery that
+         * the batch did not start with looks up its problem).
          */
         void flush(EntityManager em) {
             if (deliveries.isEmpty()) {
@@ -260,6 +320,26 @@ public class FlipIntake {
             inserted += Arrays.stream(counts).map(count -> count == PreparedStatement.SUCCESS_NO_INFO ? 1 : count).sum();
         }
     }
+
+    /** A LATE or DOWN alert of this batch. */
+    private record Alerted(UUID monitorId, UUID channelId, long flipSequence) {
+    }
+
+    /** Where a problem starts (the sequence of the last OK flip before it), and the channels alerted before the batch. */
+    private record Problem(long start, Set<UUID> alertedBefore) {
+    }
+
+    /**
+     * Per flip (ordinality, monitor, sequence): its problem's start and each channel a LATE or DOWN alert went to since
+     * (a row with a null channel when none did).
+     */
+    private static final String PROBLEMS = "select v.i, p.start, d.channel_id"
+            + " from unnest(?::uuid[], ?::bigint[]) with ordinality as v(monitor_id, sequence, i)"
+            + " cross join lateral (select max(f.sequence) as start from flip f where f.monitor_id = v.monitor_id"
+            + " and f.sequence < v.sequence and f.status in ('UP', 'NEW', 'PAUSED', 'MAINTENANCE')) p"
+            + " left join lateral (select distinct a.channel_id from delivery a where a.monitor_id = v.monitor_id"
+            + " and a.kind = 'alert' and a.flip_status in ('LATE', 'DOWN') and a.status not in ('CANCELLED', 'SUPPRESSED')"
+            + " and a.flip_sequence > coalesce(p.start, -9223372036854775808) and a.flip_sequence < v.sequence) d on true";
 
     private static final String INSERT_DELIVERY = "insert into delivery (id, flip_id, monitor_id, channel_id, channel_type,"
             + " kind, seq, flip_sequence, flip_status, status, digest_id, created_at, next_attempt_at)"
@@ -316,17 +396,16 @@ public class FlipIntake {
                 if (flip.status() == Status.NEW) {
                     break;
                 }
-                batch.flush(em);
+                Set<UUID> alerted = batch.alertedAbout(em, flip);
                 for (Channel channel : live(named, batch)) {
-                    if (channel.notifies(Status.UP) && alertedAboutProblem(flip, channel.id())) {
+                    if (channel.notifies(Status.UP) && alerted.contains(channel.id())) {
                         created += create(flip, channel, DeliveryKind.ALERT, now, batch);
                     }
                 }
             }
             case PAUSED -> {
                 if (flip.previousStatus() == Status.DOWN) {
-                    batch.flush(em);
-                    Set<UUID> alerted = alertedChannels(flip);
+                    Set<UUID> alerted = batch.alertedAbout(em, flip);
                     if (only != null) {
                         alerted.retainAll(only);
                     }
@@ -351,31 +430,15 @@ public class FlipIntake {
         return created;
     }
 
-    /**
-     * The sequence of the monitor's last OK flip (UP, NEW, PAUSED or MAINTENANCE) before this one: the problem starts
-     * after it, so a window ends the problem it began in and a later UP is no recovery from it.
-     */
-    private long problemStart(MonitorFlipped flip) {
-        Long last = Flip.findLastOkSequenceBefore(flip.monitor().id(), flip.sequence());
-        return last == null ? Long.MIN_VALUE : last;
-    }
-
-    private boolean alertedAboutProblem(MonitorFlipped flip, UUID channelId) {
-        return alertedChannels(flip).contains(channelId);
-    }
-
-    /** The channels that got (or are getting) an alert about the problem this flip ends. */
-    private Set<UUID> alertedChannels(MonitorFlipped flip) {
-        return new LinkedHashSet<>(Delivery.findChannelsAlertedBetween(flip.monitor().id(), problemStart(flip),
-                flip.sequence()));
-    }
-
     private int create(MonitorFlipped flip, Channel channel, DeliveryKind kind, Instant now, Batch batch) {
         if (flip.suppressedBy() != null && (flip.status() == Status.LATE || flip.status() == Status.DOWN)) {
             return suppress(flip, channel, now, batch);
         }
         UUID digestId = channel.digestible() ? stormGate(flip, channel, now, batch) : null;
         DeliveryStatus status = digestId == null ? DeliveryStatus.PENDING : DeliveryStatus.HELD;
+        if (kind == DeliveryKind.ALERT && (flip.status() == Status.LATE || flip.status() == Status.DOWN)) {
+            batch.alerts.add(new Alerted(flip.monitor().id(), channel.id(), flip.sequence()));
+        }
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         batch.deliveries.add(new Object[] {UUID.randomUUID(), flip.eventId(), flip.monitor().id(), channel.id(),
             channel.type().json(), kind.code(), flip.sequence(), flip.status().name(), status.name(), digestId, at, at});

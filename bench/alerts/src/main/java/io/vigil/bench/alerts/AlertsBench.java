@@ -82,7 +82,7 @@ public final class AlertsBench {
     }
 
     /** The settings of a run, from the environment (bench/alerts/README.md). */
-    private record Settings(int concurrency, String logLevel, List<String> jvmArgs, Duration stall, Duration maxWait,
+    private record Settings(int concurrency, String logLevel, List<String> jvmArgs, boolean statements, Duration stall, Duration maxWait,
                             Path jar, Path out) {
     }
 
@@ -131,7 +131,9 @@ public final class AlertsBench {
                 new Scenario("10 channels", 10, 1000 * rounds, 1));
 
         System.out.println("starting PostgreSQL ...");
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary("vigil");
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary("vigil", settings.statements()
+                ? Map.of("shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.track", "all")
+                : Map.of());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         WebhookReceiver receiver = WebhookReceiver.start(vertx);
         List<Result> results = new ArrayList<>();
@@ -155,6 +157,7 @@ public final class AlertsBench {
                 Integer.parseInt(env.getOrDefault("ALERTS_CONCURRENCY", "64")),
                 env.getOrDefault("ALERTS_NOTIFIER_LOG_LEVEL", "WARN"),
                 jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+")),
+                !env.getOrDefault("ALERTS_PG_STATEMENTS", "").isEmpty(),
                 Duration.parse(env.getOrDefault("ALERTS_STALL", "PT120S")),
                 Duration.parse(env.getOrDefault("ALERTS_MAX_WAIT", "PT5M")),
                 Path.of(env.getOrDefault("ALERTS_NOTIFIER_JAR",
@@ -179,7 +182,7 @@ public final class AlertsBench {
         Path gcLog = settings.out().resolve("notifier-" + slug + "-gc.log");
         Files.deleteIfExists(gcLog);
         List<String> command = new ArrayList<>(List.of(javaBin(), "-Xlog:gc:file=" + gcLog));
-        command.addAll(settings.jvmArgs());
+        settings.jvmArgs().forEach(arg -> command.add(arg.replace("{scenario}", slug)));
         command.addAll(List.of("-jar", settings.jar().toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
@@ -231,6 +234,9 @@ public final class AlertsBench {
                 UUID[] monitors = new UUID[scenario.monitors()];
                 Arrays.setAll(monitors, i -> UUID.randomUUID());
                 System.out.printf("publishing %,d flips on %s ...%n", scenario.alerts(), Topics.FLIPS);
+                if (settings.statements()) {
+                    resetStatements(db);
+                }
                 loadAtPublish = loadAverage();
                 publishStart = WebhookReceiver.micros(Instant.now());
                 for (int key = 0; key < scenario.alerts(); key++) {
@@ -248,6 +254,11 @@ public final class AlertsBench {
                 receiver.countInto(null);
                 heapAtEnd = heapUsedNow(port);
                 notes.add(databaseSummary(db, publishStart, phase));
+                if (settings.statements()) {
+                    Path statements = settings.out().resolve("statements-" + slug + ".txt");
+                    writeStatements(db, statements);
+                    notes.add("the database's statements by total time: " + settings.out().relativize(statements));
+                }
             }
         } finally {
             receiver.countInto(null);
@@ -678,6 +689,31 @@ public final class AlertsBench {
         config.put("key.serializer", StringSerializer.class.getName());
         config.put("value.serializer", ByteArraySerializer.class.getName());
         return new KafkaProducer<>(config);
+    }
+
+    /** Empties pg_stat_statements, so what it holds afterwards is the scenario's (ALERTS_PG_STATEMENTS). */
+    private static void resetStatements(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            statement.execute("create extension if not exists pg_stat_statements");
+            statement.execute("select pg_stat_statements_reset()");
+        }
+    }
+
+    /** The 25 statements that took the most time in this database since the reset, with their calls and rows. */
+    private static void writeStatements(Connection db, Path file) throws SQLException, IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%10s %10s %9s %11s  %s", "total ms", "calls", "mean ms", "rows", "statement"));
+        try (Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery("select s.total_exec_time, s.calls, s.mean_exec_time, s.rows,"
+                     + " regexp_replace(s.query, '\\s+', ' ', 'g') from pg_stat_statements s join pg_database d"
+                     + " on d.oid = s.dbid where d.datname = current_database() order by s.total_exec_time desc limit 25")) {
+            while (rows.next()) {
+                String query = rows.getString(5);
+                lines.add(String.format(Locale.ROOT, "%10.0f %10d %9.3f %11d  %s", rows.getDouble(1), rows.getLong(2),
+                        rows.getDouble(3), rows.getLong(4), query.length() > 400 ? query.substring(0, 400) + " ..." : query));
+            }
+        }
+        Files.write(file, lines);
     }
 
     /** A fresh database on the server, so each scenario's notifier starts from an empty schema. */
