@@ -1,6 +1,7 @@
 package io.vigil.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import io.vigil.testkit.PostgresResource;
 import io.vigil.testkit.SmtpResource;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,6 +66,28 @@ class RetryTest {
         assertThat(outcomes).extracting(DeliveryAttempted::kind).containsOnly("alert");
         assertThat(outcomes.get(0).error()).isEqualTo("target answered HTTP 500");
         assertThat(outcomes.get(0).deliveryId().toString()).isEqualTo(eventId(requests.get(0)));
+
+        // the delivery and its attempt rows say the same (written for the batch, one statement each)
+        UUID deliveryId = outcomes.get(0).deliveryId();
+        Delivery delivery = QuarkusTransaction.requiringNew().call(() -> Delivery.findById(deliveryId));
+        assertThat(delivery.status).isEqualTo(DeliveryStatus.SENT);
+        assertThat(delivery.attemptCount).isEqualTo(3);
+        assertThat(delivery.lastHttpStatus).isEqualTo(200);
+        assertThat(delivery.lastError).isNull();
+        assertThat(delivery.leaseUntil).isNull();
+        // the database keeps microseconds
+        assertThat(delivery.firstAttemptAt).isCloseTo(outcomes.get(0).at(), within(1, ChronoUnit.MICROS));
+        assertThat(delivery.lastAttemptAt).isCloseTo(outcomes.get(2).at(), within(1, ChronoUnit.MICROS));
+        List<Attempt> attempts = QuarkusTransaction.requiringNew().call(() ->
+                Attempt.<Attempt>list("deliveryId = ?1 order by at", deliveryId));
+        assertThat(attempts).extracting(attempt -> attempt.outcome).containsExactly("retry", "retry", "delivered");
+        assertThat(attempts).extracting(attempt -> attempt.httpStatus).containsExactly(500, 503, 200);
+        assertThat(attempts).extracting(attempt -> attempt.error)
+                .containsExactly("target answered HTTP 500", "target answered HTTP 503", null);
+        for (int i = 0; i < attempts.size(); i++) {
+            assertThat(attempts.get(i).at).isCloseTo(outcomes.get(i).at(), within(1, ChronoUnit.MICROS));
+            assertThat(attempts.get(i).durationMs).isEqualTo(outcomes.get(i).durationMs());
+        }
     }
 
     @Test

@@ -163,9 +163,17 @@ public class Dispatcher {
      */
     private Instant claimDue() {
         Instant now = clock.instant();
-        int free = Math.max(1, config.dispatch().concurrency()) - inFlight.get();
+        int capacity = Math.max(1, config.dispatch().concurrency());
+        int batch = Math.max(1, config.dispatch().claimBatch());
+        int sending = inFlight.get();
+        int free = capacity - sending;
+        if (sending > 0 && free < refillAt(capacity, batch)) {
+            // a claim costs about as much for a few rows as for hundreds: let the busy slots free up (each finished
+            // send nudges this loop) instead of claiming them back one by one
+            return now.plusMillis(Math.max(10, config.dispatch().pollInterval().toMillis()));
+        }
         if (free > 0) {
-            int wanted = Math.min(free, Math.max(1, config.dispatch().claimBatch()));
+            int wanted = Math.min(free, batch);
             int perTarget = Math.max(1, config.dispatch().perTargetConcurrency());
             Map<String, Integer> takenNow = new HashMap<>();
             List<Claimed> claimed = store.claim(now, wanted, channel -> {
@@ -195,6 +203,14 @@ public class Dispatcher {
         Instant poll = now.plusMillis(Math.max(10, config.dispatch().pollInterval().toMillis()));
         Instant nextDue = store.nextDueAfter(now);
         return nextDue == null || nextDue.isAfter(poll) ? poll : nextDue;
+    }
+
+    /**
+     * How many send slots must be free, while others are busy, before the dispatcher claims again: a quarter of the
+     * slots, at most a claim batch.
+     */
+    static int refillAt(int capacity, int claimBatch) {
+        return Math.max(1, Math.min(capacity, claimBatch) / 4);
     }
 
     /**

@@ -24,16 +24,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import org.hibernate.Session;
 
 /**
  * The delivery bookkeeping behind the dispatcher: claiming due deliveries (in flip order per
@@ -66,11 +71,14 @@ public class DeliveryStore {
     private final NotifierConfig config;
     private final RateLimits rates;
     private final RetryPolicy retryPolicy;
+    private final RecentFlips recent;
     /** Per rate-limited target, when this instance last saw it allowed next; target_rate stays the shared truth. */
     private final Map<String, Instant> pacer = new ConcurrentHashMap<>();
 
-    public DeliveryStore(EntityManager em, ChannelStore channels, Outbox outbox, NotifierConfig config, RateLimits rates) {
+    public DeliveryStore(EntityManager em, ChannelStore channels, Outbox outbox, NotifierConfig config, RateLimits rates,
+                         RecentFlips recent) {
         this.em = em;
+        this.recent = recent;
         this.rates = rates;
         this.channels = channels;
         this.outbox = outbox;
@@ -163,11 +171,22 @@ public class DeliveryStore {
         return claimed;
     }
 
-    /** The events of the flips that the deliveries (other than digests) are about, in one query. */
+    /**
+     * The events of the flips that the deliveries (other than digests) are about: those this instance took in lately
+     * from memory, the others in one query.
+     */
     private Map<UUID, MonitorFlipped> flipsOf(List<Delivery> deliveries) {
-        List<UUID> ids = deliveries.stream().filter(d -> d.flipId != null && d.kind != DeliveryKind.DIGEST)
-                .map(d -> d.flipId).distinct().toList();
         Map<UUID, MonitorFlipped> flips = new HashMap<>();
+        List<UUID> ids = new ArrayList<>();
+        deliveries.stream().filter(d -> d.flipId != null && d.kind != DeliveryKind.DIGEST).map(d -> d.flipId).distinct()
+                .forEach(id -> {
+                    MonitorFlipped known = recent.get(id);
+                    if (known != null) {
+                        flips.put(id, known);
+                    } else {
+                        ids.add(id);
+                    }
+                });
         if (!ids.isEmpty()) {
             em.createQuery("select f.id, f.payload from Flip f where f.id in ?1", Object[].class).setParameter(1, ids)
                     .getResultList().forEach(row -> flips.put((UUID) row[0], flip((String) row[1])));
@@ -234,28 +253,130 @@ public class DeliveryStore {
     public record Finished(Claimed claimed, SendResult result, Instant startedAt, long durationMs) {
     }
 
-    /** {@link #recordAttempt} for a batch of attempts, in one transaction (their deliveries read in one query). */
-    @Transactional
-    public void recordAttempts(List<Finished> finished, Instant now) {
-        List<UUID> ids = finished.stream().map(f -> f.claimed().id()).toList();
-        Map<UUID, Delivery> deliveries = new HashMap<>();
-        Delivery.<Delivery>list("id in ?1", ids).forEach(delivery -> deliveries.put(delivery.id, delivery));
-        // the channels as they are now (a reminder goes only to a channel that still exists and still wants one)
-        Map<UUID, Channel> live = new HashMap<>();
-        channels.findLive(finished.stream().map(f -> f.claimed().channelId()).distinct().toList())
-                .forEach(channel -> live.put(channel.id(), channel));
-        for (Finished f : finished) {
-            Delivery delivery = deliveries.get(f.claimed().id());
-            if (delivery != null) {
-                record(f.claimed(), f.result(), f.startedAt(), f.durationMs(), now, delivery, live);
-            }
-        }
+    /** What an attempt decided for its delivery: the columns the recorder writes. */
+    private record Decision(Finished finished, DeliveryStatus status, int attempts, Instant firstAttemptAt,
+                           Instant nextAttemptAt, String outcome, String error) {
     }
 
-    private void record(Claimed claimed, SendResult result, Instant startedAt, long durationMs, Instant now,
-                        Delivery delivery, Map<UUID, Channel> live) {
+    /**
+     * {@link #recordAttempt} for a batch of attempts, in one transaction: the deliveries' new columns in one statement,
+     * then the attempts, outcomes, digests and reminders of those that still exist.
+     */
+    @Transactional
+    public void recordAttempts(List<Finished> finished, Instant now) {
+        List<Decision> decisions = finished.stream().map(f -> decide(f, now)).toList();
+        Set<UUID> recorded = writeOutcomes(decisions);
+        // a reminder goes only to a channel that wanted one when claimed and still exists and wants one now
+        Map<UUID, Channel> live = new HashMap<>();
+        channels.findLive(finished.stream().map(Finished::claimed)
+                        .filter(c -> c.channel() != null && c.channel().remindEvery() != null)
+                        .map(Claimed::channelId).distinct().toList())
+                .forEach(channel -> live.put(channel.id(), channel));
+        List<Decision> existing = decisions.stream().filter(d -> recorded.contains(d.finished().claimed().id())).toList();
+        insertAttempts(existing);
+        existing.forEach(decision -> record(decision, now, live));
+    }
+
+    private static final String INSERT_ATTEMPTS = "insert into attempt (id, delivery_id, at, outcome, http_status, error,"
+            + " duration_ms) select * from unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::text[], ?::int[], ?::text[],"
+            + " ?::bigint[])";
+
+    /** The batch's attempt rows ({@link Attempt}), in one statement. */
+    private void insertAttempts(List<Decision> decisions) {
+        if (decisions.isEmpty()) {
+            return;
+        }
+        int n = decisions.size();
+        UUID[] ids = new UUID[n];
+        UUID[] deliveries = new UUID[n];
+        String[] at = new String[n];
+        String[] outcomes = new String[n];
+        Integer[] httpStatuses = new Integer[n];
+        String[] errors = new String[n];
+        Long[] durations = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Decision decision = decisions.get(i);
+            ids[i] = UUID.randomUUID();
+            deliveries[i] = decision.finished().claimed().id();
+            at[i] = decision.finished().startedAt().toString();
+            outcomes[i] = decision.outcome();
+            httpStatuses[i] = decision.finished().result().httpStatus();
+            errors[i] = decision.error();
+            durations[i] = decision.finished().durationMs();
+        }
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_ATTEMPTS)) {
+                insert.setArray(1, connection.createArrayOf("uuid", ids));
+                insert.setArray(2, connection.createArrayOf("uuid", deliveries));
+                insert.setArray(3, connection.createArrayOf("timestamptz", at));
+                insert.setArray(4, connection.createArrayOf("text", outcomes));
+                insert.setArray(5, connection.createArrayOf("int4", httpStatuses));
+                insert.setArray(6, connection.createArrayOf("text", errors));
+                insert.setArray(7, connection.createArrayOf("int8", durations));
+                insert.executeUpdate();
+            }
+        });
+    }
+
+    private static final String WRITE_OUTCOMES = "update delivery d set status = v.status, attempt_count = v.attempts,"
+            + " first_attempt_at = v.first_at, last_attempt_at = v.last_at, last_http_status = v.http_status,"
+            + " last_error = v.error, next_attempt_at = v.next_at, lease_until = null"
+            + " from unnest(?::uuid[], ?::text[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::int[], ?::text[],"
+            + " ?::timestamptz[]) as v(id, status, attempts, first_at, last_at, http_status, error, next_at)"
+            + " where d.id = v.id returning d.id";
+
+    /** Writes the batch's decisions to their deliveries in one statement; answers the ids of those that exist. */
+    private Set<UUID> writeOutcomes(List<Decision> decisions) {
+        int n = decisions.size();
+        UUID[] ids = new UUID[n];
+        String[] statuses = new String[n];
+        Integer[] attempts = new Integer[n];
+        String[] firstAt = new String[n];
+        String[] lastAt = new String[n];
+        Integer[] httpStatuses = new Integer[n];
+        String[] errors = new String[n];
+        String[] nextAt = new String[n];
+        for (int i = 0; i < n; i++) {
+            Decision decision = decisions.get(i);
+            ids[i] = decision.finished().claimed().id();
+            statuses[i] = decision.status().name();
+            attempts[i] = decision.attempts();
+            firstAt[i] = decision.firstAttemptAt().toString();
+            lastAt[i] = decision.finished().startedAt().toString();
+            httpStatuses[i] = decision.finished().result().httpStatus();
+            errors[i] = decision.error();
+            nextAt[i] = decision.nextAttemptAt().toString();
+        }
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(WRITE_OUTCOMES)) {
+                update.setArray(1, connection.createArrayOf("uuid", ids));
+                update.setArray(2, connection.createArrayOf("text", statuses));
+                update.setArray(3, connection.createArrayOf("int4", attempts));
+                update.setArray(4, connection.createArrayOf("timestamptz", firstAt));
+                update.setArray(5, connection.createArrayOf("timestamptz", lastAt));
+                update.setArray(6, connection.createArrayOf("int4", httpStatuses));
+                update.setArray(7, connection.createArrayOf("text", errors));
+                update.setArray(8, connection.createArrayOf("timestamptz", nextAt));
+                Set<UUID> written = new HashSet<>();
+                try (ResultSet rows = update.executeQuery()) {
+                    while (rows.next()) {
+                        written.add(rows.getObject(1, UUID.class));
+                    }
+                }
+                return written;
+            }
+        });
+    }
+
+    /**
+     * The retry decision of one attempt: SENT, FAILED (permanent, a test, or past the give-up time) or PENDING again at
+     * the backoff / Retry-After time.
+     */
+    private Decision decide(Finished f, Instant now) {
+        Claimed claimed = f.claimed();
+        SendResult result = f.result();
         int attempts = claimed.attemptCount() + 1;
-        Instant first = claimed.firstAttemptAt() == null ? startedAt : claimed.firstAttemptAt();
+        Instant first = claimed.firstAttemptAt() == null ? f.startedAt() : claimed.firstAttemptAt();
         DeliveryStatus status;
         Instant next = now;
         String error = result.error();
@@ -278,23 +399,18 @@ public class DeliveryStore {
                 }
             }
         }
-        Attempt attempt = new Attempt();
-        attempt.id = UUID.randomUUID();
-        attempt.deliveryId = claimed.id();
-        attempt.at = startedAt;
-        attempt.outcome = outcome;
-        attempt.httpStatus = result.httpStatus();
-        attempt.error = error;
-        attempt.durationMs = durationMs;
-        attempt.persist();
-        delivery.status = status;
-        delivery.attemptCount = attempts;
-        delivery.firstAttemptAt = first;
-        delivery.lastAttemptAt = startedAt;
-        delivery.lastHttpStatus = result.httpStatus();
-        delivery.lastError = error;
-        delivery.nextAttemptAt = next;
-        delivery.leaseUntil = null;
+        return new Decision(f, status, attempts, first, next, outcome, error);
+    }
+
+    /** The rest of a recorded attempt: its outcome events, a digest's members, a reminder. */
+    private void record(Decision decided, Instant now, Map<UUID, Channel> live) {
+        Claimed claimed = decided.finished().claimed();
+        SendResult result = decided.finished().result();
+        Instant startedAt = decided.finished().startedAt();
+        long durationMs = decided.finished().durationMs();
+        DeliveryStatus status = decided.status();
+        String outcome = decided.outcome();
+        String error = decided.error();
         List<DeliveryAttempted> events = new ArrayList<>();
         events.add(event(claimed.id(), claimed.flipId(), claimed.monitorId(), claimed, claimed.kind().code(), status,
                 startedAt, outcome, result.httpStatus(), error, durationMs).withConfigChange(result.configChange()));

@@ -66,10 +66,12 @@ public class FlipIntake {
     private final DeadLetterStore deadLetters;
     private final NotifierConfig config;
     private final Outbox outbox;
+    private final RecentFlips recent;
 
     public FlipIntake(EntityManager em, ChannelStore channels, DeadLetterStore deadLetters, NotifierConfig config,
-                      Outbox outbox) {
+                      Outbox outbox, RecentFlips recent) {
         this.em = em;
+        this.recent = recent;
         this.channels = channels;
         this.deadLetters = deadLetters;
         this.config = config;
@@ -101,6 +103,7 @@ public class FlipIntake {
         flips.forEach(flip -> distinct.putIfAbsent(flip.eventId(), flip));
         Set<UUID> fresh = insertFlips(distinct.values(), now);
         List<MonitorFlipped> taken = distinct.values().stream().filter(flip -> fresh.contains(flip.eventId())).toList();
+        recent.remember(taken); // should this transaction roll back, the flips are taken in again, unchanged
         cancelReminders(taken);
         batch.lookUpProblems(em, taken);
         for (MonitorFlipped flip : taken) {
