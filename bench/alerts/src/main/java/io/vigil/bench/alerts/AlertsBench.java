@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -82,8 +83,8 @@ public final class AlertsBench {
     }
 
     /** The settings of a run, from the environment (bench/alerts/README.md). */
-    private record Settings(int concurrency, String logLevel, List<String> jvmArgs, boolean statements, Duration stall, Duration maxWait,
-                            Path jar, Path out) {
+    private record Settings(int concurrency, String logLevel, List<String> jvmArgs, boolean statements, boolean warmUp,
+                            Duration stall, Duration maxWait, Path jar, Path out) {
     }
 
     /** One row of the table: a sender's figures in one scenario. */
@@ -158,6 +159,7 @@ public final class AlertsBench {
                 env.getOrDefault("ALERTS_NOTIFIER_LOG_LEVEL", "WARN"),
                 jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+")),
                 !env.getOrDefault("ALERTS_PG_STATEMENTS", "").isEmpty(),
+                !"0".equals(env.getOrDefault("ALERTS_WARM_UP", "1")),
                 Duration.parse(env.getOrDefault("ALERTS_STALL", "PT120S")),
                 Duration.parse(env.getOrDefault("ALERTS_MAX_WAIT", "PT5M")),
                 Path.of(env.getOrDefault("ALERTS_NOTIFIER_JAR",
@@ -229,6 +231,9 @@ public final class AlertsBench {
                 for (int key = 0; key < expectedChannel.length; key++) {
                     expectedChannel[key] = scenario.channelOf(key);
                 }
+                if (settings.warmUp()) {
+                    warmUp(scenario, channels, producer, db, settings, notes);
+                }
                 phase = new WebhookReceiver.Phase("notifier", expectedChannel, scenario.monitors());
                 receiver.countInto(phase);
                 UUID[] monitors = new UUID[scenario.monitors()];
@@ -238,6 +243,7 @@ public final class AlertsBench {
                     resetStatements(db);
                 }
                 loadAtPublish = loadAverage();
+                CpuTimes cpuAtPublish = CpuTimes.now(notifier);
                 publishStart = WebhookReceiver.micros(Instant.now());
                 for (int key = 0; key < scenario.alerts(); key++) {
                     Instant now = Instant.now();
@@ -251,6 +257,10 @@ public final class AlertsBench {
                 System.out.printf("published in %d ms; waiting for the deliveries ...%n", (publishEnd - publishStart) / 1000);
                 complete = awaitDeliveries(phase, notifier, settings, notes);
                 loadAtEnd = loadAverage();
+                CpuTimes cpuAtEnd = CpuTimes.now(notifier);
+                notes.add(cpuAtEnd.since(cpuAtPublish, phase.distinct.get()));
+                notes.add("the notifier's CPU by thread (Linux thread names, 15 characters; C1/C2 are the JIT compilers): "
+                        + cpuAtEnd.threadsSince(cpuAtPublish));
                 receiver.countInto(null);
                 heapAtEnd = heapUsedNow(port);
                 notes.add(databaseSummary(db, publishStart, phase));
@@ -466,6 +476,44 @@ public final class AlertsBench {
         return channels;
     }
 
+    /**
+     * Warms the notifier up the way the baselines are: the scenario's alerts once, for other monitors on the same
+     * channels, answered by the receiver and not counted, until the notifier has settled every one of them (so none is
+     * in flight when counting starts). A notifier that has run for a while is JIT-compiled; a fresh JVM spends half its
+     * CPU in the compiler during a 10,000-alert burst. The warm-up's own rate is noted: the cold figure.
+     */
+    private static void warmUp(Scenario scenario, UUID[] channels, KafkaProducer<String, byte[]> producer, Connection db,
+                               Settings settings, List<String> notes) throws InterruptedException, SQLException {
+        UUID[] monitors = new UUID[scenario.monitors()];
+        Arrays.setAll(monitors, i -> UUID.randomUUID());
+        System.out.printf("warming up with %,d flips for other monitors (not counted) ...%n", scenario.alerts());
+        long start = System.nanoTime();
+        for (int key = 0; key < scenario.alerts(); key++) {
+            MonitorFlipped flip = flip(scenario, key, monitors, channels, Instant.now());
+            producer.send(new ProducerRecord<>(Topics.FLIPS, flip.monitor().id().toString(), Json.write(flip)));
+        }
+        producer.flush();
+        long deadline = start + settings.maxWait().toNanos();
+        long settled = 0;
+        while (System.nanoTime() < deadline) {
+            try (Statement statement = db.createStatement();
+                 ResultSet rows = statement.executeQuery("select count(*) from notifier.delivery"
+                         + " where status in ('SENT', 'FAILED')")) {
+                rows.next();
+                settled = rows.getLong(1);
+            }
+            if (settled >= scenario.alerts()) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                notes.add(String.format(Locale.ROOT, "warm-up (a fresh notifier JVM, the same alerts for other monitors,"
+                        + " not counted): %,d settled in %.1f s, %,.0f/s", settled, seconds, settled / seconds));
+                return;
+            }
+            Thread.sleep(200);
+        }
+        notes.add(String.format(Locale.ROOT, "warm-up: only %,d of %,d alerts settled within %s; the run starts anyway",
+                settled, scenario.alerts(), settings.maxWait()));
+    }
+
     /** Waits until the notifier's channel view holds every channel (its table), at most 60 s. */
     private static void awaitChannels(Connection db, int expected, List<String> notes) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -489,10 +537,11 @@ public final class AlertsBench {
 
     /** What the notifier's tables say after the run (a failure to read them, e.g. another schema, is only noted). */
     private static String databaseSummary(Connection db, long publishStartMicros, WebhookReceiver.Phase phase) {
-        StringBuilder text = new StringBuilder("notifier tables after the run: ");
+        StringBuilder text = new StringBuilder("notifier tables after the run (its own rows, not the warm-up's): ");
         try (Statement statement = db.createStatement()) {
-            try (ResultSet rows = statement.executeQuery("select status, count(*) from notifier.delivery group by status"
-                    + " order by status")) {
+            String since = "to_timestamp(" + publishStartMicros / 1e6 + ")";
+            try (ResultSet rows = statement.executeQuery("select status, count(*) from notifier.delivery where created_at >= "
+                    + since + " group by status order by status")) {
                 List<String> parts = new ArrayList<>();
                 while (rows.next()) {
                     parts.add(rows.getString(1) + " " + rows.getLong(2));
@@ -508,7 +557,7 @@ public final class AlertsBench {
                 }
             }
             try (ResultSet rows = statement.executeQuery("select count(*), count(*) filter (where outcome <> 'delivered'),"
-                    + " percentile_cont(0.5) within group (order by duration_ms) from notifier.attempt")) {
+                    + " percentile_cont(0.5) within group (order by duration_ms) from notifier.attempt where at >= " + since)) {
                 if (rows.next()) {
                     text.append(String.format(Locale.ROOT, "; attempts %d (not delivered: %d), median attempt %.0f ms",
                             rows.getLong(1), rows.getLong(2), rows.getDouble(3)));
@@ -755,6 +804,88 @@ public final class AlertsBench {
     }
 
     /** The 1-minute load average of the machine (other work on it shows here), or "n/a". */
+    /**
+     * CPU time used so far by the notifier JVM, by PostgreSQL (every process named postgres) and by this JVM (the
+     * broker, the receiver, the bench), from /proc: where the run's CPU went.
+     */
+    private record CpuTimes(double notifier, double postgres, double bench, Map<String, Double> notifierThreads) {
+
+        static CpuTimes now(Process notifier) {
+            return new CpuTimes(seconds(notifier.pid()), postgresSeconds(), seconds(ProcessHandle.current().pid()),
+                    threadSeconds(notifier.pid()));
+        }
+
+        /** The notifier's threads' CPU seconds by name, numbers dropped (its 8 senders are one line). */
+        private static Map<String, Double> threadSeconds(long pid) {
+            Map<String, Double> threads = new HashMap<>();
+            try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "N");
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        threads.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0, Double::sum);
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return Map.of();
+            }
+            return threads;
+        }
+
+        /** The notifier's threads that used the most CPU between {@code start} and now (threads that ended are missed). */
+        String threadsSince(CpuTimes start) {
+            return notifierThreads.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - start.notifierThreads.getOrDefault(e.getKey(), 0.0)))
+                    .filter(e -> e.getValue() >= 0.05)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .limit(10)
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue()))
+                    .collect(Collectors.joining(", "));
+        }
+
+        String since(CpuTimes start, int delivered) {
+            double n = notifier - start.notifier;
+            double p = postgres - start.postgres;
+            double b = bench - start.bench;
+            double per = delivered == 0 ? 0 : 1000.0 / delivered;
+            return String.format(Locale.ROOT, "CPU from the first publish to the end of the wait: notifier %.1f s, PostgreSQL"
+                    + " %.1f s, broker + receiver + bench %.1f s (per delivered alert: %.2f, %.2f and %.2f ms)",
+                    n, p, b, n * per, p * per, b * per);
+        }
+
+        private static double postgresSeconds() {
+            double total = 0;
+            try (var processes = Files.list(Path.of("/proc"))) {
+                for (Path dir : processes.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                    try {
+                        if (Files.readString(dir.resolve("comm")).trim().equals("postgres")) {
+                            total += seconds(Long.parseLong(dir.getFileName().toString()));
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the process ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+            return total;
+        }
+
+        /** utime + stime of a process, in seconds (clock ticks of 100 Hz, as on Linux/x86). */
+        private static double seconds(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+    }
+
     private static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
