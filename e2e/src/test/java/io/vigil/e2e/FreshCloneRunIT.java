@@ -42,6 +42,11 @@ class FreshCloneRunIT {
 
     @Test
     void runShBuildsFromAFreshCloneServesAMonitorAndStopsEverythingOnSigint() throws Exception {
+        assertThat(sigintIgnored())
+                .as("this JVM inherited SIGINT ignored (its build was started in the background of a non-interactive"
+                        + " shell, e.g. 'cmd &' in a script): run.sh, its child, cannot trap Ctrl-C then; start the build"
+                        + " in the foreground or with job control (set -m)")
+                .isFalse();
         Path root = Path.of(System.getProperty("vigil.root", "..")).toAbsolutePath().normalize();
         Path work = Files.createTempDirectory("vigil-fresh-clone-");
         Path clone = work.resolve("vigil");
@@ -128,6 +133,16 @@ class FreshCloneRunIT {
     }
 
     /** Processes of {@code group}, or running from the clone (PostgreSQL leaves the group: pg_ctl starts it in its own session). */
+    /** Whether SIGINT (signal 2) is in this process's ignored set, which its children inherit. */
+    private static boolean sigintIgnored() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (2 - 1))) != 0;
+            }
+        }
+        return false;
+    }
+
     private static List<String> leftOver(long group, Path clone) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
